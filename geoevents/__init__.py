@@ -1,0 +1,29 @@
+"""geoevents: offline geoparsing of conflict news into dated, geolocated events, maps and GIS files.
+
+The public API is re-exported here and imported lazily, so ``import geoevents`` stays
+fast and a notebook only pays for spaCy or folium when it uses them.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Gazetteer": "geoevents.gazetteer",
+    "GazetteerSourceError": "geoevents.gazetteer",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'geoevents' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

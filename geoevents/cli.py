@@ -1,0 +1,182 @@
+"""The ``geoevents`` command: argument parsing, progress display and output; the work is library calls."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, never as a traceback."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    from .gazetteer.records import GazetteerSourceError
+
+    try:
+        return args.run(args) or 0
+    except (UserError, GazetteerSourceError) as exc:
+        print(f"geoevents: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("geoevents: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `geoevents ... | head` closed the pipe: not an error worth a traceback
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    common.add_argument("--cache-dir", type=Path, default=None,
+                        help="where the gazetteer index lives (default: the user cache directory, "
+                             "or $GEOEVENTS_CACHE_DIR)")
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    parser = argparse.ArgumentParser(
+        prog="geoevents",
+        description="Turn conflict news into dated, geolocated events, maps and GIS files, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"geoevents {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    gazetteer = commands.add_parser("gazetteer", help="build, inspect and query the offline gazetteer",
+                                    description="Build, inspect and query the offline gazetteer.")
+    gaz_commands = gazetteer.add_subparsers(title="gazetteer commands", metavar="COMMAND")
+
+    build = gaz_commands.add_parser(
+        "build", parents=[common, json_flag], help="build the gazetteer index (optionally adding your own files)",
+        description="Build the gazetteer index from the packaged sources plus any GeoNames dumps or place "
+                    "lists you add. Added files stay part of the index on later rebuilds (use --reset to "
+                    "drop them). A corrupt file leaves the existing index untouched.",
+    )
+    build.add_argument("--geonames", nargs="+", default=[], metavar="FILE",
+                       help="official GeoNames files: allCountries.zip, XX.zip, citiesN.zip, "
+                            "alternateNamesV2.zip, admin1CodesASCII.txt (zips are streamed, not extracted)")
+    build.add_argument("--places-csv", nargs="+", default=[], metavar="FILE",
+                       help="CSV place lists with name, latitude, longitude, country columns "
+                            "(e.g. a UCDP GED or ACLED export)")
+    build.add_argument("--reset", action="store_true", help="forget files added by earlier builds")
+    build.set_defaults(run=_gazetteer_build)
+
+    lookup = gaz_commands.add_parser("lookup", parents=[common, json_flag], help="look a place name up",
+                                     description="Look a place name up in the offline gazetteer.")
+    lookup.add_argument("name", help="a place name as news writes it, e.g. 'Deir ez-Zor' or 'Albu Kamal'")
+    lookup.add_argument("--country", help="restrict to a country (ISO2, ISO3 or name)")
+    lookup.add_argument("--feature-class", help="restrict to GeoNames feature classes, e.g. P, A, H")
+    lookup.add_argument("-n", "--limit", type=int, default=5, help="how many candidates to show (default 5)")
+    lookup.set_defaults(run=_gazetteer_lookup)
+
+    info = gaz_commands.add_parser("info", parents=[common, json_flag], help="where the index is and what is in it",
+                                   description="Show the index path, size, sources and counts.")
+    info.set_defaults(run=_gazetteer_info)
+    return parser
+
+
+@contextmanager
+def _progress(args, total: int | None = None):
+    """A rich progress display on stderr, silent with -q; yields a callable taking a stage description."""
+    if args.quiet:
+        yield lambda _stage: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+
+        def advance(stage: str) -> None:
+            progress.update(task, description=stage, advance=1)
+
+        yield advance
+
+
+def _open_gazetteer(args):
+    from .gazetteer import Gazetteer
+
+    # Building the index is the only slow step; its stages drive the progress display.
+    with _progress(args, total=6) as progress:
+        return Gazetteer(cache_dir=args.cache_dir, progress=progress)
+
+
+def _gazetteer_build(args) -> int:
+    from .gazetteer.imports import detect_source_kind
+    from .gazetteer.index import UserSource, rebuild
+    from .gazetteer.records import GazetteerSourceError
+
+    added = []
+    for name in args.geonames:
+        path = Path(name).resolve()
+        if not path.is_file():
+            raise GazetteerSourceError(name, "no such file")
+        added.append(UserSource(str(path), detect_source_kind(path)))
+    for name in args.places_csv:
+        path = Path(name).resolve()
+        if not path.is_file():
+            raise GazetteerSourceError(name, "no such file")
+        added.append(UserSource(str(path), "places_csv"))
+    with _progress(args, total=6 + len(added)) as progress:
+        path = rebuild(args.cache_dir, add=added, reset=args.reset, progress=progress)
+    from .gazetteer import Gazetteer
+
+    info = Gazetteer(path).info()
+    if args.json:
+        print(json.dumps(info))
+    else:
+        _print_info(info)
+    return 0
+
+
+def _gazetteer_lookup(args) -> int:
+    gazetteer = _open_gazetteer(args)
+    found = gazetteer.candidates(args.name, country=args.country, feature_class=args.feature_class,
+                                 limit=args.limit)
+    if args.json:
+        print(json.dumps({"query": args.name, "results": [{"address": loc.address, **loc.raw} for loc in found]}))
+        return 0 if found else 1
+    if not found:
+        print(f"no match for {args.name!r}")
+        return 1
+    for loc in found:
+        raw = loc.raw
+        print(f"{raw['score']:.3f}  {loc.address}  ({raw['latitude']:.5f}, {raw['longitude']:.5f})  "
+              f"{raw['feature_class']}.{raw['feature_code']}  pop {raw['population']:,}  "
+              f"geonames {raw['geonameid']}  [{raw['source']}, {raw['match']}]")
+    return 0
+
+
+def _gazetteer_info(args) -> int:
+    info = _open_gazetteer(args).info()
+    if args.json:
+        print(json.dumps(info))
+    else:
+        _print_info(info)
+    return 0
+
+
+def _print_info(info: dict) -> None:
+    counts = info["counts"]
+    print(f"index      {info['path']}")
+    print(f"size       {info['size_bytes'] / 1e6:.1f} MB")
+    print(f"built      {info['built_at']} in {info['build_seconds']:.1f} s")
+    print(f"places     {counts.get('places', 0):,}")
+    print(f"names      {counts.get('names', 0):,}")
+    for source, count in sorted(counts.get("by_source", {}).items()):
+        print(f"  {source:<30} {count:,}")
+    for source in info["user_sources"]:
+        print(f"user file  {source['path']} ({source['kind']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""``Gazetteer``: the offline gazetteer as a geopy geocoder over the SQLite index."""
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+from .index import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, SKELETON_PREFIX, Progress, ensure_index, read_meta
+from .normalize import fold, looks_like_code, skeleton
+from .wordlists import COMMON_WORDS
+
+# How much each kind of name match is worth; a fuzzy match scales it by 0.9 times its similarity.
+# GeoNames often keeps the local form as the name and the English one ("Palmyra" for Tadmur)
+# as an alternate, so the two are worth nearly the same.
+MATCH_SCORES = {KIND_NAME: 1.0, KIND_ALTERNATE: 0.98, KIND_SKELETON: 0.85}
+MATCH_LABELS = {KIND_NAME: "name", KIND_ALTERNATE: "alternate", KIND_SKELETON: "transliteration"}
+FUZZY_MIN_LENGTH = 5
+IMPORTANCE_WEIGHT = 0.5
+EARTH_RADIUS_KM = 6371.0088
+
+# Parts of towns, abandoned and historical places: not what "the nearest town" means.
+_NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
+
+_COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, " \
+           "p.country_code, p.admin1, p.admin2, p.population, p.source"
+
+
+@dataclass(slots=True)
+class _Row:
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    feature_class: str
+    feature_code: str
+    country_code: str
+    admin1: str
+    admin2: str
+    population: int
+    source: str
+
+
+def importance(feature_class: str, feature_code: str, population: int, source: str) -> float:
+    """Prior weight of a place in [0, 1] before any context: countries over regions over towns.
+
+    A city outweighs the province named after it ("Aleppo", "Deir ez-Zor"), as it does in
+    news; the geoparser overrides this with context such as "Aleppo province".
+    """
+    if feature_code.startswith("PCL"):
+        return 1.0
+    if feature_code == "CONT":
+        return 0.9
+    if feature_code == "ADM1":
+        return 0.6
+    if feature_code == "ADM2":
+        return 0.45
+    if feature_code.startswith("ADM"):
+        return 0.35
+    size = 0.1 * math.log10(population + 1)
+    if feature_class == "P":
+        return min(0.95, 0.2 + size + (0.1 if feature_code == "PPLC" else 0.0))
+    if source == "curated":
+        return 0.8  # rivers, valleys and districts the project added because the news names them
+    return min(0.9, 0.35 + size)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _FuzzyIndex:
+    """Misspelling fallback over the names of notable places, bucketed by first letter and length.
+
+    Similarity is optimal-string-alignment distance, so a swapped pair of letters
+    ("Palmrya") costs one edit like a dropped or doubled one.
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for key in keys:
+            self.buckets[(key[0], len(key))].append(key)
+
+    @staticmethod
+    def max_edits(key: str) -> int:
+        return 1 if len(key) < 9 else 2
+
+    def search(self, key: str, limit: int = 5) -> list[tuple[str, float]]:
+        """Up to ``limit`` (name key, similarity in [0, 1]) pairs within the allowed edits."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        edits = self.max_edits(key)
+        n = len(key)
+        pool = [k for size in range(n - edits, n + edits + 1) for k in self.buckets.get((key[0], size), ())]
+        hits = process.extract(key, pool, scorer=OSA.distance, score_cutoff=edits, limit=limit)
+        return [(match, 1.0 - distance / max(n, len(match))) for match, distance, _ in hits]
+
+
+class Gazetteer(Geocoder):
+    """The offline gazetteer: a geopy ``Geocoder`` answering from the local SQLite index.
+
+    ``Gazetteer()`` opens (building on first use) the default index in the user cache
+    directory; ``Gazetteer(path)`` opens a given index file.  ``fallback`` may be any geopy
+    geocoder (for instance Nominatim behind ``geopy.extra.rate_limiter.RateLimiter``) asked
+    only when the local index has nothing; it is off by default and never needed offline.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        cache_dir: str | Path | None = None,
+        fuzzy: bool = True,
+        fallback: Geocoder | None = None,
+        progress: Progress | None = None,
+    ):
+        super().__init__()
+        self.path = Path(path) if path else ensure_index(Path(cache_dir) if cache_dir else None, progress)
+        self.fuzzy = fuzzy
+        self.fallback = fallback
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._fuzzy_index: _FuzzyIndex | None = None
+        self._admin_names: dict[str, str] | None = None
+        self._country_names: dict[str, str] | None = None
+        self._country_codes: dict[str, str] | None = None
+        self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
+
+    # geopy calls this with the keyword arguments of ``Geocoder.__init__``; nothing here goes online.
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r})"
+
+    def __getstate__(self):
+        # Dask and multiprocessing ship the gazetteer by path; each process opens its own connection.
+        return {"path": self.path, "fuzzy": self.fuzzy, "fallback": self.fallback}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"], fuzzy=state["fuzzy"], fallback=state["fallback"])
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    # -- geopy interface -------------------------------------------------------------------
+
+    def geocode(
+        self,
+        query: str,
+        exactly_one: bool = True,
+        country: str | Sequence[str] | None = None,
+        feature_class: str | Sequence[str] | None = None,
+        limit: int | None = None,
+        fuzzy: bool | None = None,
+        timeout=DEFAULT_SENTINEL,
+    ) -> Location | list[Location] | None:
+        """The best place for a name (or a ranked list), ``None`` when nothing fits.
+
+        ``country`` (ISO2, ISO3 or name, or a list) and ``feature_class`` (GeoNames class
+        letters such as "P", "A", "H") restrict the answer.
+        """
+        found = self.candidates(query, country=country, feature_class=feature_class,
+                                limit=1 if exactly_one else (limit or 10), fuzzy=fuzzy)
+        if not found and self.fallback is not None and isinstance(query, str) and query.strip():
+            return self.fallback.geocode(query, exactly_one=exactly_one)
+        if not found:
+            return None
+        return found[0] if exactly_one else found
+
+    def reverse(self, query, exactly_one: bool = True, feature_class: str | Sequence[str] | None = "P",
+                limit: int = 5, timeout=DEFAULT_SENTINEL) -> Location | list[Location] | None:
+        """The nearest place(s) to a point: towns by default (``feature_class=None`` for any kind of place)."""
+        point = Point(query)
+        classes = _as_set(feature_class)
+        for radius in (0.05, 0.25, 1.0, 4.0, 16.0, 90.0, 360.0):
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM places_rtree r JOIN places p USING (geonameid) "
+                "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
+                (point.latitude - radius, point.latitude + radius, point.longitude - radius, point.longitude + radius),
+            ).fetchall()
+            places = [_Row(*r) for r in rows if not classes or (r[4] in classes and r[5] not in _NOT_TOWNS)]
+            if len(places) >= (1 if exactly_one else limit):
+                break
+        if not places:
+            return None
+        ranked = sorted(places, key=lambda r: haversine_km(point.latitude, point.longitude, r.latitude, r.longitude))
+        located = [
+            self._location(r, 1.0 - min(1.0, haversine_km(point.latitude, point.longitude, r.latitude, r.longitude) / 100),
+                           "reverse")
+            for r in ranked[: 1 if exactly_one else limit]
+        ]
+        return located[0] if exactly_one else located
+
+    # -- what the geoparser uses -------------------------------------------------------------
+
+    def candidates(
+        self,
+        name: str,
+        country: str | Sequence[str] | None = None,
+        feature_class: str | Sequence[str] | None = None,
+        limit: int | None = 20,
+        fuzzy: bool | None = None,
+    ) -> list[Location]:
+        """Ranked places a name may refer to, best first; ``[]`` for unknown or ordinary words."""
+        if not isinstance(name, str):
+            return []
+        countries = self._country_filter(country)
+        classes = _as_set(feature_class)
+        use_fuzzy = self.fuzzy if fuzzy is None else fuzzy
+        scored = [
+            (score, row, how)
+            for score, row, how in self._lookup(name.strip(), use_fuzzy)
+            if (not countries or row.country_code in countries) and (not classes or row.feature_class in classes)
+        ]
+        return [self._location(row, score, how) for score, row, how in scored[:limit]]
+
+    def get(self, geonameid: int) -> Location | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE geonameid = ?", (geonameid,)).fetchone()
+        return self._location(_Row(*row), 1.0, "id") if row else None
+
+    def info(self) -> dict:
+        """Where the index is, how big, what went into it."""
+        import json
+
+        meta = read_meta(self.path)
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "built_at": meta.get("built_at"),
+            "build_seconds": float(meta.get("build_seconds", "nan")),
+            "counts": json.loads(meta.get("counts", "{}")),
+            "user_sources": json.loads(meta.get("user_sources", "[]")),
+        }
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _lookup_uncached(self, name: str, use_fuzzy: bool) -> list[tuple[float, _Row, str]]:
+        key = fold(name)
+        if len(key) < 2 or key in COMMON_WORDS or key.isdigit():
+            return []
+        if looks_like_code(name):
+            # "OSM", "DEZ": airport-style codes only match a place's own name or a curated
+            # short form ("US", "UAE"), never an alternate, a transliteration or a guess.
+            rows = self._conn.execute(
+                f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) "
+                f"WHERE n.key = ? AND n.kind = {KIND_NAME}", (key,)).fetchall()
+            use_fuzzy = False
+        else:
+            rows = self._conn.execute(
+                f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) WHERE n.key IN (?, ?)",
+                (key, SKELETON_PREFIX + skeleton(name)),
+            ).fetchall()
+        best: dict[int, tuple[float, _Row, str]] = {}
+        for kind, *cols in rows:
+            row = _Row(*cols)
+            self._keep_best(best, row, MATCH_SCORES[kind], MATCH_LABELS[kind])
+        if not best and use_fuzzy and len(key) >= FUZZY_MIN_LENGTH:
+            for match, similarity in self._fuzzy().search(key):
+                for (kind, *cols) in self._conn.execute(
+                    f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) WHERE n.key = ?", (match,)
+                ):
+                    self._keep_best(best, _Row(*cols), MATCH_SCORES[kind] * 0.9 * similarity, "fuzzy")
+        return sorted(best.values(), key=lambda item: -item[0])
+
+    @staticmethod
+    def _keep_best(best: dict, row: _Row, match: float, how: str) -> None:
+        score = (match + IMPORTANCE_WEIGHT * importance(row.feature_class, row.feature_code, row.population, row.source)) \
+            / (1 + IMPORTANCE_WEIGHT)
+        if row.geonameid not in best or best[row.geonameid][0] < score:
+            best[row.geonameid] = (score, row, how)
+
+    def _fuzzy(self) -> _FuzzyIndex:
+        with self._lock:
+            if self._fuzzy_index is None:
+                keys = [k for (k,) in self._conn.execute("SELECT key FROM fuzzy_keys")]
+                self._fuzzy_index = _FuzzyIndex(keys)
+        return self._fuzzy_index
+
+    def _admin_name(self, code: str) -> str:
+        if self._admin_names is None:
+            self._admin_names = dict(self._conn.execute("SELECT code, name FROM admin_names"))
+        return self._admin_names.get(code, "")
+
+    def _countries(self) -> dict[str, str]:
+        if self._country_names is None:
+            rows = self._conn.execute(
+                "SELECT country_code, name FROM places WHERE feature_code = 'PCLI' AND source = 'countries'"
+            ).fetchall()
+            self._country_names = dict(rows)
+        return self._country_names
+
+    def _country_filter(self, country) -> set[str]:
+        if not country:
+            return set()
+        values = [country] if isinstance(country, str) else list(country)
+        return {code for value in values if (code := self.country_code(value))}
+
+    def country_code(self, value: str) -> str | None:
+        """ISO2 code for an ISO2/ISO3 code or a country name ("SY", "SYR", "Syria")."""
+        if self._country_codes is None:
+            from .sources import load_countries
+
+            codes: dict[str, str] = {}
+            for iso2, row in load_countries().items():
+                codes[iso2.lower()] = iso2
+                codes[row["iso3"].lower()] = iso2
+                codes[fold(row["name"])] = iso2
+            self._country_codes = codes
+        key = fold(value)
+        if key in self._country_codes:
+            return self._country_codes[key]
+        found = self.candidates(value, feature_class="A", limit=1, fuzzy=False)
+        if found and found[0].raw["feature_code"].startswith("PCL"):
+            return found[0].raw["country_code"]
+        return None
+
+    def _location(self, row: _Row, score: float, how: str) -> Location:
+        admin1 = self._admin_name(f"{row.country_code}.{row.admin1}") if row.admin1 else ""
+        admin2 = self._admin_name(f"{row.country_code}.{row.admin1}.{row.admin2}") if row.admin2 else ""
+        country = self._countries().get(row.country_code, row.country_code)
+        parts = [row.name]
+        for part in (admin2, admin1, country):
+            if part and part != parts[-1] and not row.feature_code.startswith("PCL"):
+                parts.append(part)
+        raw = {
+            "geonameid": row.geonameid,
+            "name": row.name,
+            "latitude": row.latitude,
+            "longitude": row.longitude,
+            "feature_class": row.feature_class,
+            "feature_code": row.feature_code,
+            "country_code": row.country_code,
+            "admin1": admin1,
+            "admin2": admin2,
+            "population": row.population,
+            "source": row.source,
+            "score": round(score, 4),
+            "match": how,
+        }
+        return Location(", ".join(parts), (row.latitude, row.longitude), raw)
+
+
+def _as_set(value: str | Sequence[str] | None) -> set[str]:
+    if not value:
+        return set()
+    return {value} if isinstance(value, str) else set(value)

