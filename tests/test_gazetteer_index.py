@@ -96,7 +96,7 @@ def test_user_dump_and_place_list_are_imported_and_tracked(tmp_path, gazetteer):
 
 @pytest.mark.parametrize("content, problem", [
     (b"PK\x03\x04 this is not really a zip", "zip"),
-    (b"", "empty"),
+    (b"", "zip"),
     (b"just some words\nand more words\n", ""),
 ])
 def test_corrupt_dump_leaves_the_existing_index_untouched(tmp_path, gazetteer, content, problem):

@@ -14,22 +14,18 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from .index import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, SKELETON_PREFIX, Progress, ensure_index, read_meta
+from .index import SKELETON_PREFIX, Progress, ensure_index, read_meta
 from .normalize import fold, looks_like_code, skeleton
+from .ranking import FUZZY_DISCOUNT, KIND_NAME, MATCH_LABELS, MATCH_SCORES, match_score
 from .wordlists import COMMON_WORDS
 
-# How much each kind of name match is worth; a fuzzy match scales it by 0.9 times its similarity.
-# GeoNames often keeps the local form as the name and the English one ("Palmyra" for Tadmur)
-# as an alternate, so the two are worth nearly the same.
-MATCH_SCORES = {KIND_NAME: 1.0, KIND_ALTERNATE: 0.98, KIND_SKELETON: 0.85}
-MATCH_LABELS = {KIND_NAME: "name", KIND_ALTERNATE: "alternate", KIND_SKELETON: "transliteration"}
 FUZZY_MIN_LENGTH = 5
-IMPORTANCE_WEIGHT = 0.5
 EARTH_RADIUS_KM = 6371.0088
 
 # Parts of towns, abandoned and historical places: not what "the nearest town" means.
 _NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
 
+_NAME_QUERY = "SELECT geonameid, kind, importance, country_code, feature_class FROM names"
 _COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, " \
            "p.country_code, p.admin1, p.admin2, p.population, p.source"
 
@@ -47,30 +43,6 @@ class _Row:
     admin2: str
     population: int
     source: str
-
-
-def importance(feature_class: str, feature_code: str, population: int, source: str) -> float:
-    """Prior weight of a place in [0, 1] before any context: countries over regions over towns.
-
-    A city outweighs the province named after it ("Aleppo", "Deir ez-Zor"), as it does in
-    news; the geoparser overrides this with context such as "Aleppo province".
-    """
-    if feature_code.startswith("PCL"):
-        return 1.0
-    if feature_code == "CONT":
-        return 0.9
-    if feature_code == "ADM1":
-        return 0.6
-    if feature_code == "ADM2":
-        return 0.45
-    if feature_code.startswith("ADM"):
-        return 0.35
-    size = 0.1 * math.log10(population + 1)
-    if feature_class == "P":
-        return min(0.95, 0.2 + size + (0.1 if feature_code == "PPLC" else 0.0))
-    if source == "curated":
-        return 0.8  # rivers, valleys and districts the project added because the news names them
-    return min(0.9, 0.35 + size)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -103,9 +75,13 @@ class _FuzzyIndex:
 
         edits = self.max_edits(key)
         n = len(key)
-        pool = [k for size in range(n - edits, n + edits + 1) for k in self.buckets.get((key[0], size), ())]
-        hits = process.extract(key, pool, scorer=OSA.distance, score_cutoff=edits, limit=limit)
-        return [(match, 1.0 - distance / max(n, len(match))) for match, distance, _ in hits]
+        hits = []
+        for size in range(n - edits, n + edits + 1):
+            bucket = self.buckets.get((key[0], size))
+            if bucket:
+                hits += process.extract(key, bucket, scorer=OSA.distance, score_cutoff=edits, limit=limit)
+        hits.sort(key=lambda hit: hit[1])
+        return [(match, 1.0 - distance / max(n, len(match))) for match, distance, _ in hits[:limit]]
 
 
 class Gazetteer(Geocoder):
@@ -136,7 +112,9 @@ class Gazetteer(Geocoder):
         self._admin_names: dict[str, str] | None = None
         self._country_names: dict[str, str] | None = None
         self._country_codes: dict[str, str] | None = None
+        # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
+        self._place = lru_cache(maxsize=50_000)(self._place_uncached)
 
     # geopy calls this with the keyword arguments of ``Geocoder.__init__``; nothing here goes online.
     def __repr__(self) -> str:
@@ -219,19 +197,17 @@ class Gazetteer(Geocoder):
         """Ranked places a name may refer to, best first; ``[]`` for unknown or ordinary words."""
         if not isinstance(name, str):
             return []
-        countries = self._country_filter(country)
-        classes = _as_set(feature_class)
-        use_fuzzy = self.fuzzy if fuzzy is None else fuzzy
-        scored = [
-            (score, row, how)
-            for score, row, how in self._lookup(name.strip(), use_fuzzy)
-            if (not countries or row.country_code in countries) and (not classes or row.feature_class in classes)
-        ]
-        return [self._location(row, score, how) for score, row, how in scored[:limit]]
+        found = self._lookup(name.strip(), self.fuzzy if fuzzy is None else fuzzy)
+        if country or feature_class:
+            countries = self._country_filter(country)
+            classes = _as_set(feature_class)
+            found = [hit for hit in found
+                     if (not countries or hit[3] in countries) and (not classes or hit[4] in classes)]
+        return [self._location(self._place(geonameid), score, how) for score, geonameid, how, _, _ in found[:limit]]
 
     def get(self, geonameid: int) -> Location | None:
-        row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE geonameid = ?", (geonameid,)).fetchone()
-        return self._location(_Row(*row), 1.0, "id") if row else None
+        row = self._place(geonameid)
+        return self._location(row, 1.0, "id") if row else None
 
     def info(self) -> dict:
         """Where the index is, how big, what went into it."""
@@ -249,40 +225,36 @@ class Gazetteer(Geocoder):
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _lookup_uncached(self, name: str, use_fuzzy: bool) -> list[tuple[float, _Row, str]]:
+    def _lookup_uncached(self, name: str, use_fuzzy: bool) -> list[tuple[float, int, str, str, str]]:
+        """(score, geonameid, how it matched, country code, feature class), best first."""
         key = fold(name)
         if len(key) < 2 or key in COMMON_WORDS or key.isdigit():
             return []
         if looks_like_code(name):
             # "OSM", "DEZ": airport-style codes only match a place's own name or a curated
             # short form ("US", "UAE"), never an alternate, a transliteration or a guess.
-            rows = self._conn.execute(
-                f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) "
-                f"WHERE n.key = ? AND n.kind = {KIND_NAME}", (key,)).fetchall()
+            rows = self._conn.execute(_NAME_QUERY + f" WHERE key = ? AND kind = {KIND_NAME}", (key,)).fetchall()
             use_fuzzy = False
         else:
-            rows = self._conn.execute(
-                f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) WHERE n.key IN (?, ?)",
-                (key, SKELETON_PREFIX + skeleton(name)),
-            ).fetchall()
-        best: dict[int, tuple[float, _Row, str]] = {}
-        for kind, *cols in rows:
-            row = _Row(*cols)
-            self._keep_best(best, row, MATCH_SCORES[kind], MATCH_LABELS[kind])
+            rows = self._conn.execute(_NAME_QUERY + " WHERE key IN (?, ?)",
+                                      (key, SKELETON_PREFIX + skeleton(name))).fetchall()
+        best: dict[int, tuple[float, int, str, str, str]] = {}
+        for geonameid, kind, place_importance, country_code, fclass in rows:
+            score = match_score(MATCH_SCORES[kind], place_importance)
+            if geonameid not in best or best[geonameid][0] < score:
+                best[geonameid] = (score, geonameid, MATCH_LABELS[kind], country_code, fclass)
         if not best and use_fuzzy and len(key) >= FUZZY_MIN_LENGTH:
             for match, similarity in self._fuzzy().search(key):
-                for (kind, *cols) in self._conn.execute(
-                    f"SELECT n.kind, {_COLUMNS} FROM names n JOIN places p USING (geonameid) WHERE n.key = ?", (match,)
-                ):
-                    self._keep_best(best, _Row(*cols), MATCH_SCORES[kind] * 0.9 * similarity, "fuzzy")
-        return sorted(best.values(), key=lambda item: -item[0])
+                for geonameid, kind, place_importance, country_code, fclass in self._conn.execute(
+                        _NAME_QUERY + " WHERE key = ?", (match,)):
+                    score = match_score(MATCH_SCORES[kind] * FUZZY_DISCOUNT * similarity, place_importance)
+                    if geonameid not in best or best[geonameid][0] < score:
+                        best[geonameid] = (score, geonameid, "fuzzy", country_code, fclass)
+        return sorted(best.values(), reverse=True)
 
-    @staticmethod
-    def _keep_best(best: dict, row: _Row, match: float, how: str) -> None:
-        score = (match + IMPORTANCE_WEIGHT * importance(row.feature_class, row.feature_code, row.population, row.source)) \
-            / (1 + IMPORTANCE_WEIGHT)
-        if row.geonameid not in best or best[row.geonameid][0] < score:
-            best[row.geonameid] = (score, row, how)
+    def _place_uncached(self, geonameid: int) -> _Row | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE geonameid = ?", (geonameid,)).fetchone()
+        return _Row(*row) if row else None
 
     def _fuzzy(self) -> _FuzzyIndex:
         with self._lock:

@@ -20,17 +20,16 @@ from pathlib import Path
 
 from .imports import read_admin1_codes, read_alternate_names, read_geonames, read_places_csv
 from .normalize import fold, is_latin_name, looks_like_code, skeleton
+from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
 from .records import GazetteerSourceError, Place
-from .sources import packaged_fingerprint, read_packaged_sources
+from .sources import load_cities500, packaged_fingerprint, read_packaged_sources
 from .wordlists import COMMON_WORDS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 SOURCES_NAME = "sources.json"
 SKELETON_PREFIX = "~"  # skeleton keys share the names table with folded keys, kept apart by this prefix
 
-# How a name matched its place, strongest first; stored per (key, place).
-KIND_NAME, KIND_ALTERNATE, KIND_SKELETON = 0, 1, 2
 
 USER_SOURCE_KINDS = ("geonames", "alternate_names", "admin1_codes", "places_csv")
 
@@ -160,17 +159,20 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE places (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL,
     feature_class TEXT, feature_code TEXT, country_code TEXT, admin1 TEXT, admin2 TEXT,
-    population INTEGER, source TEXT);
+    population INTEGER, source TEXT, importance REAL);
 CREATE TABLE staged_names (key TEXT, geonameid INTEGER, kind INTEGER);
 CREATE TABLE admin_names (code TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
 """
 
 _FINISH = f"""
-CREATE TABLE names (key TEXT, geonameid INTEGER, kind INTEGER, PRIMARY KEY (key, geonameid)) WITHOUT ROWID;
+-- The columns a lookup ranks and filters by ride along with each name, so ranking needs
+-- no join; only the places returned are read from the places table.
+CREATE TABLE names (key TEXT, geonameid INTEGER, kind INTEGER, importance REAL, country_code TEXT,
+                    feature_class TEXT, PRIMARY KEY (key, geonameid)) WITHOUT ROWID;
 INSERT INTO names
-    SELECT key, geonameid, MIN(kind) FROM staged_names
-    WHERE geonameid IN (SELECT geonameid FROM places)
-    GROUP BY key, geonameid ORDER BY key, geonameid;
+    SELECT s.key, s.geonameid, MIN(s.kind), p.importance, p.country_code, p.feature_class
+    FROM staged_names s JOIN places p USING (geonameid)
+    GROUP BY s.key, s.geonameid ORDER BY s.key, s.geonameid;
 DROP TABLE staged_names;
 -- Misspellings are matched against the names of places worth guessing at, not every hamlet.
 CREATE TABLE fuzzy_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -199,7 +201,7 @@ class _IndexWriter:
             self._places.append(
                 (place.geonameid, place.name, place.latitude, place.longitude, place.feature_class,
                  place.feature_code, place.country_code, place.admin1, place.admin2, place.population,
-                 place.source)
+                 place.source, importance(place.feature_class, place.feature_code, place.population, place.source))
             )
             self.counts[place.source.split(":")[0]] = self.counts.get(place.source.split(":")[0], 0) + 1
             self._add_name(place.geonameid, place.name, KIND_NAME)
@@ -231,7 +233,7 @@ class _IndexWriter:
         self.conn.executemany("INSERT OR REPLACE INTO admin_names VALUES (?, ?)", names.items())
 
     def flush(self) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._places)
+        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._places)
         self.conn.executemany("INSERT INTO staged_names VALUES (?,?,?)", self._names)
         self._places.clear()
         self._names.clear()
@@ -282,6 +284,8 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        load_cities500.cache_clear()  # half a gigabyte a long-running process should not keep
     return counts
 
 

@@ -73,7 +73,9 @@ def packaged_fingerprint() -> str:
     for path in sorted(curated_dir().glob("*.tsv")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update(Path(region_points.__file__).read_bytes())
+    # Code whose output is stored in the index: points, name keys, importance.
+    for module in ("region_points.py", "normalize.py", "ranking.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:16]
 
 
