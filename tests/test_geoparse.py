@@ -1,0 +1,134 @@
+"""Geoparsing as a user meets it: place names found in news text and resolved in context."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from geoevents.geoparse import Geoparser, Toponym
+from geoevents.places_context import demonym_country
+
+STRIKES = (
+    "Coalition aircraft struck Islamic State fighters in Abu Kamal and Mayadin, Syria, on Thursday, "
+    "spokesman Ryan Dillon told reporters at the Pentagon. Dillon said the raids hit a depot on the "
+    "Euphrates River. Iraqi forces meanwhile cleared the Old City of Mosul, and fighting went on in Raqqa. "
+    "Moscow denied that Russian jets had bombed Hajin."
+)
+
+
+@pytest.fixture(scope="module")
+def parser(gazetteer):
+    return Geoparser(gazetteer)
+
+
+def by_text(toponyms: list[Toponym]) -> dict[str, Toponym]:
+    return {t.text: t for t in toponyms}
+
+
+def test_finds_and_resolves_the_places_of_a_strike_report(parser):
+    found = by_text(parser.geoparse(STRIKES))
+    expected = {"Abu Kamal": 174448, "Mayadin": 173480, "Syria": 163843, "Raqqa": 172955,
+                "Old City of Mosul": -16, "Hajin": 174506}
+    for name, geonameid in expected.items():
+        assert name in found, (name, list(found))
+        assert found[name].place is not None and found[name].geonameid == geonameid, found[name]
+        assert 0 < found[name].confidence <= 1
+    assert found["Euphrates River"].place.raw["feature_class"] == "H"
+
+
+def test_people_organisations_and_demonyms_are_not_places(parser):
+    found = by_text(parser.geoparse(STRIKES))
+    for word in ("Dillon", "Ryan Dillon", "Pentagon", "Islamic State", "Iraqi", "Russian", "Thursday"):
+        assert word not in found, found.get(word)
+
+
+def test_metonymy_is_marked(parser):
+    found = by_text(parser.geoparse(STRIKES))
+    assert found["Moscow"].metonymic
+    assert not found["Raqqa"].metonymic
+
+
+def test_offsets_point_into_the_text(parser):
+    for t in parser.geoparse(STRIKES):
+        assert STRIKES[t.start:t.end] == t.text
+
+
+def test_container_pattern_picks_the_right_namesake(parser):
+    found = by_text(parser.geoparse("Flooding closed roads around Alexandria, La., on Monday."))
+    assert found["Alexandria"].place.raw["country_code"] == "US"
+    assert found["Alexandria"].place.raw["admin1"] == "Louisiana"
+    found = by_text(parser.geoparse("Flooding closed roads around Alexandria on Monday."))
+    assert found["Alexandria"].place.raw["country_code"] == "EG"
+
+
+def test_article_context_decides_between_namesakes(parser):
+    iraq = parser.geoparse("Iraqi troops advanced from Baiji toward Tikrit and Samarra in Salahuddin.")
+    assert {t.place.raw["country_code"] for t in iraq if t.place} == {"IQ"}
+
+
+def test_one_unknown_name_costs_nothing_else(parser):
+    found = by_text(parser.geoparse("Fighters moved from Qaryat Zzzqwx to Mayadin near the border with Iraq."))
+    assert found["Mayadin"].geonameid == 173480
+    assert found["Iraq"].geonameid == 99237
+
+
+def test_geoparse_many_gives_one_list_per_text_and_survives_odd_input(parser):
+    texts = [STRIKES, "", "   ", "No places here at all.", "\x00<script>alert(1)</script>", STRIKES[:80]]
+    results = parser.geoparse_many(texts, batch_size=2)
+    assert len(results) == len(texts)
+    assert results[1] == [] and results[2] == [] and results[3] == []
+    assert [t.text for t in results[0]] == [t.text for t in parser.geoparse(STRIKES)]
+
+
+def test_resolving_given_spans(parser):
+    text = "Shelling hit Mayadin and Deir ez-Zor province."
+    spans = [(13, 20), (25, 45)]
+    (given,) = parser.resolve_spans_many([(text, spans)])
+    assert [t.text for t in given] == ["Mayadin", "Deir ez-Zor province"]
+    assert given[0].geonameid == 173480
+    assert given[1].place.raw["feature_code"] == "ADM1"
+
+
+def test_toponyms_print_readably_and_serialise(parser):
+    t = by_text(parser.geoparse(STRIKES))["Mayadin"]
+    assert "Mayadin" in repr(t) and "Syria" in repr(t)
+    data = t.to_dict()
+    assert data["place"]["geonameid"] == 173480 and data["start"] == t.start
+
+
+@pytest.mark.parametrize("word, code", [("Iraqi", "IQ"), ("Syrians", "SY"), ("Kosovar", "XK"), ("Albanian", "AL"),
+                                        ("American", "US"), ("Mosul", None)])
+def test_demonyms_map_to_countries(word, code):
+    assert demonym_country(word) == code
+
+
+def test_without_a_model_the_blank_pipeline_still_finds_places(gazetteer, monkeypatch):
+    import spacy
+
+    from geoevents import nlp
+
+    real_load = spacy.load
+
+    def no_models(name, *args, **kwargs):
+        if name in nlp.DEFAULT_MODELS:
+            raise OSError(f"[E050] Can't find model '{name}'")
+        return real_load(name, *args, **kwargs)
+
+    monkeypatch.setattr(spacy, "load", no_models)
+    nlp.load_pipeline.cache_clear()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            blank = Geoparser(gazetteer)
+        assert any("gazetteer matching only" in str(w.message) for w in caught)
+        found = by_text(blank.geoparse("Air strikes hit Mayadin and Raqqa in Syria."))
+        assert found["Mayadin"].geonameid == 173480 and found["Raqqa"].geonameid == 172955
+    finally:
+        nlp.load_pipeline.cache_clear()
+
+
+def test_a_model_that_is_not_installed_is_a_clear_error(gazetteer):
+    from geoevents.nlp import ModelNotFound, load_pipeline
+
+    with pytest.raises(ModelNotFound, match="not installed"):
+        load_pipeline("en_core_web_nonexistent")
