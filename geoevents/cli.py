@@ -90,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
         "geoparse", parents=[common, json_flag, model_flag], help="find and resolve the place names in texts",
         description="Find the place names in text files and resolve each against the offline gazetteer "
                     "in the context of its article. '-' reads standard input.")
-    geoparse.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, or - for stdin")
+    geoparse.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files, or - for stdin")
+    geoparse.add_argument("--examples", action="store_true",
+                          help="also geoparse the example articles that ship with geoevents")
     geoparse.set_defaults(run=_geoparse)
 
     evaluate = commands.add_parser("eval", help="evaluate against standard corpora",
@@ -214,7 +216,16 @@ def _geoparser(args):
         raise UserError(str(exc)) from None
 
 
+def example_articles() -> list[Path]:
+    """The project's own example articles (the 2017 Euphrates valley campaign), shipped in the package."""
+    return sorted((Path(__file__).parent / "examples").glob("*.txt"))
+
+
 def _geoparse(args) -> int:
+    if args.examples:
+        args.files = [*args.files, *map(str, example_articles())]
+    if not args.files:
+        raise UserError("give one or more text files, - for standard input, or --examples")
     texts = [_read_text_file(name) for name in args.files]
     parser = _geoparser(args)
     with _progress(args, total=len(texts)) as progress:

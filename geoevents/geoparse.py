@@ -22,10 +22,14 @@ from .gazetteer.normalize import fold
 from .gazetteer.wordlists import COMMON_WORDS
 from .nlp import has_ner, load_pipeline
 from .places_context import (
+    ACTOR_NOUNS,
     ADMIN_SUFFIXES,
+    LAND_NOUNS,
+    LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     METONYMY_VERBS,
     NON_PLACE_WORDS,
+    PLACE_PREDICATES,
     container_of,
     demonym_country,
 )
@@ -119,7 +123,8 @@ class Geoparser:
         out = []
         for doc, (_, spans) in zip(docs, items):
             found = self._recognise(doc)
-            given = [Toponym(doc.text[s:e], s, e, "GOLD") for s, e in spans]
+            text = doc.text
+            given = [Toponym(text[s:e], s, e, "GOLD") for s, e in spans]
             context = [t for t in found if not any(t.start < g.end and g.start < t.end for g in given)]
             self._resolve(doc, given + context)
             out.append(given)
@@ -140,7 +145,10 @@ class Geoparser:
                 span = _trim(ent)
                 if span is None:
                     continue
-                if ent.label_ in ("GPE", "LOC") or (ent.label_ == "FAC" and self._known(span.text)):
+                if ent.label_ in ("GPE", "LOC", "FAC") and self._ner_place(span, ent.label_):
+                    found.append(self._toponym(span, ent.label_))
+                elif ent.label_ == "NORP" and _demonym_of_place(span):
+                    # "the Syrian border", "Turkish territory": a demonym naming the country's land.
                     found.append(self._toponym(span, ent.label_))
                 elif ent.label_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT") and \
                         self._misread_place(span, ent.label_):
@@ -176,7 +184,20 @@ class Geoparser:
         return out
 
     def _toponym(self, span, label: str) -> Toponym:
-        return Toponym(span.text, span.start_char, span.end_char, label, metonymic=_is_metonymic(span))
+        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
+        is_country = bool(best) and best[0].raw["feature_code"].startswith("PCL")
+        return Toponym(span.text, span.start_char, span.end_char, label, metonymic=_is_metonymic(span, is_country))
+
+    def _ner_place(self, span, label: str) -> bool:
+        """Whether a GPE / LOC / FAC entity is a place name worth keeping."""
+        if span.text in _person_name_parts(span.doc):
+            return False  # "Modi" after "Narendra Modi", tagged GPE
+        if _PLACE_HEAD.search(span.text):
+            return True  # "Royal Street", "Glenrock Lagoon": a place even when no gazetteer knows it
+        if self._known(span.text):
+            return True
+        # An unknown name is kept only with a cue that it is a place ("fighting in Ghouta").
+        return label != "FAC" and _locative_cue(span) and not span.text.isupper()
 
     def _known(self, name: str) -> bool:
         return bool(self.gazetteer.candidates(name, limit=1, fuzzy=False))
@@ -378,8 +399,9 @@ class _Evidence:
                 if ent.label_ == "NORP" and (code := demonym_country(ent.text)):
                     countries[code] += 0.5
         containers = {}
+        text = doc.text  # spaCy rebuilds Doc.text on every access
         for t in toponyms:
-            container = container_of(doc.text, t.end, gazetteer)
+            container = container_of(text, t.end, gazetteer)
             if container:
                 containers[t.start] = container
         return cls(countries, admin1s, containers, own_votes)
@@ -409,6 +431,12 @@ def _trim(span):
         return None
     return doc[start:end]
 
+
+# The last word of a place name that no gazetteer may list: streets, squares, estates, lagoons.
+_PLACE_HEAD = re.compile(
+    r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Bridge|Lane|Highway|Estate|Lagoon|Point|Fields|"
+    r"Beach|Harbour|Harbor|Bay|Island|Islands|Lake|River|Creek|Mountain|Mountains|Valley|Plain|Plains|Desert|"
+    r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea)$")
 
 _ADMIN_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
@@ -460,12 +488,39 @@ def _person_name_parts(doc) -> set[str]:
     return parts
 
 
-def _is_metonymic(span) -> bool:
-    """A place named as the subject of what a government does: "Washington said", "Moscow denied"."""
+def _demonym_of_place(span) -> bool:
+    """"Syrian" in "the Syrian border": a demonym whose head noun is land, not people."""
+    return bool(demonym_country(span.text)) and span.root.head.lemma_.lower() in LAND_NOUNS and \
+        span.root.head.i == span.end
+
+
+def _is_metonymic(span, is_country: bool) -> bool:
+    """A place standing for its government, team or people rather than for a location.
+
+    "Washington said", "Russia has expelled" (the subject of an action); "U.S. officials",
+    "Beijing's tactics" (a modifier or owner of what is not land); and, for countries,
+    "sanctions against Russia", "recognise Kosovo" (the object of what is done to a state).
+    In a list ("Bulgaria, Malta and Portugal voted") every member shares the first one's role.
+    """
+    if span.text.isupper():
+        return False  # a dateline ("MOSUL, Iraq —", "TORONTO (AP)") names where the story is
     root = span.root
-    if root.dep_ not in ("nsubj",):
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    head = root.head
+    head_word = head.lemma_.lower()
+    if root.dep_ in ("compound", "amod", "nmod", "poss"):
+        return head_word in ACTOR_NOUNS
+    if root.dep_ == "nsubj":
+        return head.pos_ in ("VERB", "AUX") and head_word not in PLACE_PREDICATES
+    if not is_country:
         return False
-    return root.head.lemma_.lower() in METONYMY_VERBS
+    if root.dep_ == "pobj":
+        return head.lower_ in ("against", "with", "by", "between", "towards", "toward", "for", "on") and \
+            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS
+    if root.dep_ in ("dobj", "dative"):
+        return head_word not in LOCATIVE_OBJECT_VERBS
+    return False
 
 
 _default: Geoparser | None = None

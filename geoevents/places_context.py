@@ -19,6 +19,35 @@ METONYMY_VERBS = frozenset(
     "sign demand threaten vow pledge refuse respond criticize criticise blame welcome support oppose "
     "recognize recognise sanction negotiate argue".split()
 )
+# Verbs whose subject is still a location: "Mosul fell", "Raqqa lies on the Euphrates".
+PLACE_PREDICATES = frozenset(
+    "be lie sit stand remain become fall burn shake flood border neighbour neighbor host house "
+    "face suffer see experience witness record register endure collapse surrender".split()
+)
+# Nouns for people, institutions and what they decide: a place modifying or owning them
+# ("U.S. officials", "Iraqi forces", "Beijing's tactics") stands for a state, not a location.
+ACTOR_NOUNS = frozenset(
+    "official officials government governments force forces troop troops army armies military militaries "
+    "police soldier soldiers president minister ministry leader leaders authority authorities diplomat "
+    "diplomats embassy envoy ambassador navy jet jets warplane warplanes drone drones intelligence agency "
+    "agencies team club player players fan fans spokesman spokeswoman delegation negotiator negotiators "
+    "regime administration parliament lawmaker lawmakers senator senate congress regulator chief "
+    "decision decisions action actions request requests practice practices talk talks tactic tactics "
+    "policy policies position stance response move demand demands proposal plan plans interest interests "
+    "law laws court courts rep representative counterpart counterparts ally allies".split()
+)
+# Verbs whose object is a location even when it is a country: "entered Syria", "bombed Iraq".
+LOCATIVE_OBJECT_VERBS = frozenset(
+    "enter leave reach visit cross tour flee invade bomb strike hit attack shell raid occupy capture seize "
+    "liberate take retake control defend return travel fly move evacuate cover include border surround "
+    "besiege encircle storm overrun rock shake hit devastate ravage sweep".split()
+)
+# Nouns for a country's land: "the Syrian border", "Turkish territory".
+LAND_NOUNS = frozenset(
+    "border borders frontier coast coastline territory territories soil side capital countryside desert "
+    "waters airspace province provinces region regions mountains village villages town towns city cities "
+    "land lands mainland".split()
+)
 # Capitalised words the gazetteer knows as places but news uses otherwise.
 NON_PLACE_WORDS = frozenset(
     "pentagon kremlin white house congress senate parliament islamic state isis isil daesh coalition "

@@ -119,3 +119,10 @@ def test_eval_on_a_file_that_is_not_a_corpus(cache_dir, tmp_path):
     bad.write_text("<notes><note>hello</note></notes>")
     result = run(["eval", "toponyms", str(bad), "-q"], cache_dir)
     assert result.returncode == 2 and "notes.xml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_geoparse_examples_is_the_quick_start(cache_dir, gazetteer):
+    result = run(["geoparse", "--examples", "-q"], cache_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Abu Kamal" in result.stdout and "Deir ez-Zor province" in result.stdout
+    assert run(["geoparse", "-q"], cache_dir).returncode == 2
