@@ -14,9 +14,8 @@ _EXPORTS = {
     "GazetteerSourceError": "geoevents.gazetteer",
 }
 
-# The module geoevents.geoparse shares its name with the function users call, so the
-# function is bound here, after the module has loaded (spaCy itself loads only on first use).
-from .geoparse import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402
+# The geoparser is light to import (spaCy itself loads on first use), so it is bound eagerly.
+from .geoparser import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402
 
 __all__ = sorted([*_EXPORTS, "Geoparser", "Toponym", "geoparse", "geoparse_many"])
 

@@ -206,7 +206,7 @@ def _read_text_file(name: str) -> str:
 
 
 def _geoparser(args):
-    from .geoparse import Geoparser
+    from .geoparser import Geoparser
     from .nlp import ModelNotFound
 
     gazetteer = _open_gazetteer(args)

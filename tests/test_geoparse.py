@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from geoevents.geoparse import Geoparser, Toponym
+from geoevents.geoparser import Geoparser, Toponym
 from geoevents.places_context import demonym_country
 
 STRIKES = (
@@ -132,3 +132,13 @@ def test_a_model_that_is_not_installed_is_a_clear_error(gazetteer):
 
     with pytest.raises(ModelNotFound, match="not installed"):
         load_pipeline("en_core_web_nonexistent")
+
+
+def test_nearby_names_pull_each_other_to_the_same_region(parser):
+    text = ("A man was booked into the jail in Athens on Friday. The Henderson County sheriff said he "
+            "had been arrested on the road to Tyler.")
+    found = by_text(parser.geoparse(text))
+    assert found["Athens"].place.raw["country_code"] == "US"
+    assert found["Athens"].place.raw["admin1"] == "Texas"
+    alone = by_text(parser.geoparse("Thousands marched in Athens on Friday."))
+    assert alone["Athens"].place.raw["country_code"] == "GR"

@@ -45,6 +45,8 @@ W_ADMIN1 = 0.20  # the article names the candidate's province / state
 W_CONTAINER = 0.60  # "Mayadin, Syria" / "Alexandria, La.": the name is followed by its container
 W_PROXIMITY = 0.20  # the candidate lies near the article's other places
 PROXIMITY_KM = 250.0
+W_COHERENCE = 0.5  # the article's other names have candidates near this one (see _coherence)
+COHERENCE_KM = 100.0
 W_REGION_SHARE = 0.5  # share of the article's other local places in the candidate's province / state
 MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.98, "id": 0.98, "transliteration": 0.85, "fuzzy": 0.7, "part": 0.6}
 # Words that head the name of an organisation or a building named after a place: "University
@@ -269,7 +271,8 @@ class Geoparser:
         evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
         # Two passes: the first picks with the article's countries and regions, the second
         # also rewards candidates that lie near the first pass's picks.
-        picks = [self._pick(t, evidence, doc)[0] for t in toponyms]
+        coherence = _coherence(toponyms)
+        picks = [self._pick(t, evidence, doc, coherence=coherence.get(id(t)))[0] for t in toponyms]
         local = [(fold(t.text), p) for t, p in zip(toponyms, picks)
                  if p is not None and not p.raw["feature_code"].startswith(("PCL", "CONT"))]
         for t in toponyms:
@@ -279,7 +282,7 @@ class Geoparser:
             others = [p for other, p in local if other != name]
             regions = Counter((p.raw["country_code"], p.raw["admin1"]) for p in others if p.raw["admin1"])
             t.place, t.confidence = self._pick(t, evidence, doc, [(p.latitude, p.longitude) for p in others],
-                                               _RegionShare(regions, len(others)))
+                                               _RegionShare(regions, len(others)), coherence.get(id(t)))
 
     def _candidates(self, t: Toponym) -> list[Location]:
         name = t.text
@@ -317,14 +320,18 @@ class Geoparser:
         return []
 
     def _pick(self, t: Toponym, evidence: "_Evidence", doc, anchors=None,
-              region_share: "_RegionShare | None" = None) -> tuple[Location | None, float]:
+              region_share: "_RegionShare | None" = None, coherence=None) -> tuple[Location | None, float]:
         if not t.candidates:
             return None, 0.0
         container = evidence.containers.get(t.start)
         admin_form = bool(ADMIN_SUFFIXES.search(t.text))
         scores = []
-        for c in t.candidates:
+        for k, c in enumerate(t.candidates):
             raw = c.raw
+            if coherence is not None:
+                s_coherence = W_COHERENCE * coherence[k]
+            else:
+                s_coherence = 0.0
             s = MATCH_WEIGHTS.get(raw["match"], 0.9) + W_IMPORTANCE * raw["importance"]
             if raw["feature_code"].startswith("PCL") and raw["match"] in ("name", "alternate", "id"):
                 s += W_COUNTRY_NAME
@@ -340,6 +347,7 @@ class Geoparser:
                 s += W_PROXIMITY * math.exp(-nearest / PROXIMITY_KM)
             if region_share is not None and raw["admin1"]:
                 s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
+            s += s_coherence
             scores.append(s)
         best = max(range(len(scores)), key=scores.__getitem__)
         top = scores[best]
@@ -347,6 +355,50 @@ class Geoparser:
         share = 1.0 / sum(weights)
         confidence = share * min(1.0, MATCH_WEIGHTS.get(t.candidates[best].raw["match"], 0.9))
         return t.candidates[best], confidence
+
+
+def _coherence(toponyms: list[Toponym]) -> dict[int, list[float]]:
+    """For every candidate, how well the article's other names can be placed near it.
+
+    For each other name, the best of its candidates counts, weighted by that candidate's
+    importance and by closeness (exp(-km / COHERENCE_KM)); the mean over the other names is
+    the candidate's coherence in [0, 1]. Athens and Henderson County in one article are
+    then Athens, Texas and Henderson County, Texas, a few kilometres apart, rather than
+    Athens, Greece. Countries and continents neither give nor get support.
+    """
+    import numpy as np
+
+    rows = []  # (toponym index, candidate index, name group, lat, lon, weight)
+    groups: dict[str, int] = {}
+    for i, t in enumerate(toponyms):
+        group = groups.setdefault(fold(t.text), len(groups))
+        for k, c in enumerate(t.candidates):
+            if not c.raw["feature_code"].startswith(("PCL", "CONT")):
+                rows.append((i, k, group, c.latitude, c.longitude, c.raw["importance"]))
+    out = {id(t): [0.0] * len(t.candidates) for t in toponyms}
+    # Only names with local candidates take part (a country-only name gives no support).
+    present = {g: n for n, g in enumerate(sorted({r[2] for r in rows}))}
+    n_groups = len(present)
+    if n_groups < 2:
+        return out
+    data = np.array([r[3:] for r in rows], dtype=float)
+    group_of = np.array([present[r[2]] for r in rows])
+    lat, lon = np.radians(data[:, 0]), np.radians(data[:, 1])
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    support = np.exp(-km / COHERENCE_KM) * data[None, :, 2]
+    # Best support from each name group, for every candidate.
+    best = np.zeros((len(rows), n_groups))
+    for g in range(n_groups):
+        cols = group_of == g
+        best[:, g] = support[:, cols].max(axis=1)
+    best[np.arange(len(rows)), group_of] = 0.0  # a name never supports itself
+    scores = best.sum(axis=1) / (n_groups - 1)
+    for (i, k, *_), value in zip(rows, scores):
+        out[id(toponyms[i])][k] = float(value)
+    return out
 
 
 @dataclass(slots=True)
