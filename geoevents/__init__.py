@@ -15,7 +15,7 @@ _EXPORTS = {
 }
 
 # The geoparser is light to import (spaCy itself loads on first use), so it is bound eagerly.
-from .geoparser import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402
+from .geoparser import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402, F401
 
 __all__ = sorted([*_EXPORTS, "Geoparser", "Toponym", "geoparse", "geoparse_many"])
 

@@ -27,7 +27,6 @@ from .places_context import (
     LAND_NOUNS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
-    METONYMY_VERBS,
     NON_PLACE_WORDS,
     PLACE_PREDICATES,
     container_of,
@@ -48,7 +47,10 @@ PROXIMITY_KM = 250.0
 W_COHERENCE = 0.5  # the article's other names have candidates near this one (see _coherence)
 COHERENCE_KM = 100.0
 W_REGION_SHARE = 0.5  # share of the article's other local places in the candidate's province / state
-MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.98, "id": 0.98, "transliteration": 0.85, "fuzzy": 0.7, "part": 0.6}
+# How much a candidate's name match is worth. Unlike the bare gazetteer, the geoparser has
+# context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
+# ("New York" the state, not the city also called so) counts for more here.
+MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
 _GENERIC_HEADS = frozenset(
@@ -492,10 +494,6 @@ _PLACE_HEAD = re.compile(
 
 _ADMIN_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
-
-_CONNECTORS = {"al", "el", "ez", "az", "as", "ash", "ar", "ad", "at", "an", "of", "de", "del", "du", "la", "le",
-               "bin", "ibn", "bu", "abu", "-", "ul", "ur", "es", "al-", "el-"}
-
 
 def _can_start_name(token) -> bool:
     text = token.text

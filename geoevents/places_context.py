@@ -1,4 +1,4 @@
-"""Words and patterns that tell the geoparser about places: prepositions, containers, demonyms, metonymy."""
+"""Words and patterns that tell the geoparser about places: prepositions, containers, demonyms, roles."""
 from __future__ import annotations
 
 import json
@@ -12,12 +12,6 @@ from .gazetteer.normalize import fold
 LOCATIVE_PREPOSITIONS = frozenset(
     "in at near from to into outside inside around across through toward towards via between "
     "throughout within beyond along off of on against".split()
-)
-# Verbs whose subject, when a place, is its government: "Washington said", "Moscow denied".
-METONYMY_VERBS = frozenset(
-    "say tell announce deny accuse warn claim confirm insist reject condemn urge call want believe hope agree "
-    "sign demand threaten vow pledge refuse respond criticize criticise blame welcome support oppose "
-    "recognize recognise sanction negotiate argue".split()
 )
 # Verbs whose subject is still a location: "Mosul fell", "Raqqa lies on the Euphrates".
 PLACE_PREDICATES = frozenset(

@@ -5,7 +5,6 @@ import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geoevents import Gazetteer
 from geoevents.gazetteer.geocoder import haversine_km
 
 # Real coordinates of the towns (checked against GeoNames points), and the country each is in.

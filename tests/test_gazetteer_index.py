@@ -1,7 +1,6 @@
 """Building the index: concurrent first builds, user dumps and place lists, bad files, staleness."""
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
