@@ -5,7 +5,7 @@ conflict-zone towns as ORG or PERSON ("Raqqa", "Mayadin") and misses others outr
 Resolution ranks each name's gazetteer candidates with the evidence in the rest of the
 article: the countries and regions it names (demonyms too), "Mayadin, Syria" and
 "Alexandria, La." patterns, "X province" forms, and how close the candidates lie to the
-article's other places.
+article's other places and to the other names' candidates.
 """
 from __future__ import annotations
 
@@ -271,10 +271,11 @@ class Geoparser:
         for t in toponyms:
             t.candidates = self._candidates(t)
         evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
-        # Two passes: the first picks with the article's countries and regions, the second
-        # also rewards candidates that lie near the first pass's picks.
+        # Two passes: the first picks with the article's countries and regions and how well
+        # each candidate fits the other names' candidates; the second also rewards candidates
+        # near the first pass's picks for the other names.
         coherence = _coherence(toponyms)
-        picks = [self._pick(t, evidence, doc, coherence=coherence.get(id(t)))[0] for t in toponyms]
+        picks = [self._pick(t, evidence, coherence=coherence[id(t)])[0] for t in toponyms]
         local = [(fold(t.text), p) for t, p in zip(toponyms, picks)
                  if p is not None and not p.raw["feature_code"].startswith(("PCL", "CONT"))]
         for t in toponyms:
@@ -283,8 +284,8 @@ class Geoparser:
             name = fold(t.text)
             others = [p for other, p in local if other != name]
             regions = Counter((p.raw["country_code"], p.raw["admin1"]) for p in others if p.raw["admin1"])
-            t.place, t.confidence = self._pick(t, evidence, doc, [(p.latitude, p.longitude) for p in others],
-                                               _RegionShare(regions, len(others)), coherence.get(id(t)))
+            t.place, t.confidence = self._pick(t, evidence, [(p.latitude, p.longitude) for p in others],
+                                               _RegionShare(regions, len(others)), coherence[id(t)])
 
     def _candidates(self, t: Toponym) -> list[Location]:
         name = t.text
@@ -321,8 +322,9 @@ class Geoparser:
                     return found
         return []
 
-    def _pick(self, t: Toponym, evidence: "_Evidence", doc, anchors=None,
-              region_share: "_RegionShare | None" = None, coherence=None) -> tuple[Location | None, float]:
+    def _pick(self, t: Toponym, evidence: "_Evidence", anchors=None, region_share: "_RegionShare | None" = None,
+              coherence: list[float] | None = None) -> tuple[Location | None, float]:
+        """The best candidate for a name and the confidence in it (its share of a softmax over candidates)."""
         if not t.candidates:
             return None, 0.0
         container = evidence.containers.get(t.start)
@@ -330,10 +332,6 @@ class Geoparser:
         scores = []
         for k, c in enumerate(t.candidates):
             raw = c.raw
-            if coherence is not None:
-                s_coherence = W_COHERENCE * coherence[k]
-            else:
-                s_coherence = 0.0
             s = MATCH_WEIGHTS.get(raw["match"], 0.9) + W_IMPORTANCE * raw["importance"]
             if raw["feature_code"].startswith("PCL") and raw["match"] in ("name", "alternate", "id"):
                 s += W_COUNTRY_NAME
@@ -349,7 +347,8 @@ class Geoparser:
                 s += W_PROXIMITY * math.exp(-nearest / PROXIMITY_KM)
             if region_share is not None and raw["admin1"]:
                 s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
-            s += s_coherence
+            if coherence:
+                s += W_COHERENCE * coherence[k]
             scores.append(s)
         best = max(range(len(scores)), key=scores.__getitem__)
         top = scores[best]
