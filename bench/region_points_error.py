@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import os
 import statistics
 import sys
@@ -28,23 +27,15 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geoevents.gazetteer import region_points  # noqa: E402
+from geoevents.gazetteer.geocoder import haversine_km as _haversine_km  # noqa: E402
 SHARED = Path(os.environ.get("GEOEVENTS_SHARED", ROOT.parent / "shared")) / "data" / "geoparsing"
 
 
-def _load_region_points():
-    """Import region_points by path, so a half-edited package __init__ cannot break us."""
-    path = ROOT / "geoevents" / "gazetteer" / "region_points.py"
-    spec = importlib.util.spec_from_file_location("_region_points_bench", path)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def haversine_km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return _haversine_km(a[0], a[1], b[0], b[1])
 
 
 def load_gold(shared: Path) -> list[tuple[str, int, float, float]]:
@@ -270,7 +261,7 @@ def main() -> int:
     if not (SHARED / "GWN.xml").exists() or not (SHARED / "LGL.xml").exists():
         print(f"skipped: evaluation corpora not found in {SHARED} (needs ../shared beside the repo)")
         return 0
-    rp = _load_region_points()
+    rp = region_points
     levels = classify(rp, load_gold(SHARED))
     cands, build_s = candidates(rp)
     print(f"region points built in {build_s:.2f} s (country_points + admin1_points + admin2_points, cold)")

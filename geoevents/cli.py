@@ -157,11 +157,7 @@ def _gazetteer_build(args) -> int:
         path = rebuild(args.cache_dir, add=added, reset=args.reset, progress=progress)
     from .gazetteer import Gazetteer
 
-    info = Gazetteer(path).info()
-    if args.json:
-        print(json.dumps(info))
-    else:
-        _print_info(info)
+    _show_info(args, Gazetteer(path).info())
     return 0
 
 
@@ -184,11 +180,7 @@ def _gazetteer_lookup(args) -> int:
 
 
 def _gazetteer_info(args) -> int:
-    info = _open_gazetteer(args).info()
-    if args.json:
-        print(json.dumps(info))
-    else:
-        _print_info(info)
+    _show_info(args, _open_gazetteer(args).info())
     return 0
 
 
@@ -283,7 +275,10 @@ def _eval_toponyms(args) -> int:
     return 0
 
 
-def _print_info(info: dict) -> None:
+def _show_info(args, info: dict) -> None:
+    if args.json:
+        print(json.dumps(info))
+        return
     counts = info["counts"]
     print(f"index      {info['path']}")
     print(f"size       {info['size_bytes'] / 1e6:.1f} MB")

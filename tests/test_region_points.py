@@ -3,30 +3,20 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from geoevents.gazetteer import region_points
+from geoevents.gazetteer.geocoder import haversine_km
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load():
-    # By path, so this test does not depend on geoevents/gazetteer/__init__.py.
-    path = ROOT / "geoevents" / "gazetteer" / "region_points.py"
-    spec = importlib.util.spec_from_file_location("_region_points_under_test", path)
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _km(a, b) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a[0], a[1], b[0], b[1])
 
 
 def _installed(name: str) -> bool:
@@ -47,7 +37,7 @@ def _inside(p, south, north, west, east) -> bool:
 
 @pytest.fixture(scope="module")
 def built():
-    rp = _load()
+    rp = region_points
     t0 = time.perf_counter()
     countries = rp.country_points()
     admin1 = rp.admin1_points()
@@ -121,7 +111,7 @@ def test_every_admin2_falls_back_somewhere(built):
 
 
 def test_skeleton_matches_transliterations():
-    rp = _load()
+    rp = region_points
     sk = lambda s: rp._skeleton(rp._norm_name(s))  # noqa: E731
     assert sk("Hama District") == sk("Ḩamāh")
     assert sk("Daraa") == sk("Dar‘ā")
@@ -131,13 +121,13 @@ def test_skeleton_matches_transliterations():
 
 
 def test_bbox_centre_across_antimeridian():
-    rp = _load()
+    rp = region_points
     lat, lon = rp._bbox_centre([(-17.0, 179.0, 0), (-17.0, -179.0, 0)])
     assert abs(lat + 17.0) < 1e-9 and abs(abs(lon) - 180.0) < 1e-9
 
 
 def test_given_cities_dict_agrees():
-    rp = _load()
+    rp = region_points
     cities = {
         "1": {"latitude": 35.3, "longitude": 40.1, "countrycode": "SY", "admin1code": "07", "population": 10},
         "2": {"latitude": 35.0, "longitude": 40.5, "countrycode": "SY", "admin1code": "07", "population": 10},
