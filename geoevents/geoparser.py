@@ -46,6 +46,7 @@ W_PROXIMITY = 0.20  # the candidate lies near the article's other places
 PROXIMITY_KM = 250.0
 W_COHERENCE = 0.5  # the article's other names have candidates near this one (see _coherence)
 COHERENCE_KM = 100.0
+W_LOCAL_COUNTRY = 0.3  # share of the article's other local places (towns, regions) in the candidate's country
 W_REGION_SHARE = 0.5  # share of the article's other local places in the candidate's province / state
 # How much a candidate's name match is worth. Unlike the bare gazetteer, the geoparser has
 # context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
@@ -284,8 +285,10 @@ class Geoparser:
             name = fold(t.text)
             others = [p for other, p in local if other != name]
             regions = Counter((p.raw["country_code"], p.raw["admin1"]) for p in others if p.raw["admin1"])
+            countries = Counter(p.raw["country_code"] for p in others)
             t.place, t.confidence = self._pick(t, evidence, [(p.latitude, p.longitude) for p in others],
-                                               _RegionShare(regions, len(others)), coherence[id(t)])
+                                               _RegionShare(regions, len(others)), coherence[id(t)],
+                                               countries, len(others))
 
     def _candidates(self, t: Toponym) -> list[Location]:
         name = t.text
@@ -323,7 +326,8 @@ class Geoparser:
         return []
 
     def _pick(self, t: Toponym, evidence: "_Evidence", anchors=None, region_share: "_RegionShare | None" = None,
-              coherence: list[float] | None = None) -> tuple[Location | None, float]:
+              coherence: list[float] | None = None, local_countries: Counter | None = None,
+              n_local: int = 0) -> tuple[Location | None, float]:
         """The best candidate for a name and the confidence in it (its share of a softmax over candidates)."""
         if not t.candidates:
             return None, 0.0
@@ -349,6 +353,8 @@ class Geoparser:
                 s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
             if coherence:
                 s += W_COHERENCE * coherence[k]
+            if n_local:
+                s += W_LOCAL_COUNTRY * local_countries[raw["country_code"]] / n_local
             scores.append(s)
         best = max(range(len(scores)), key=scores.__getitem__)
         top = scores[best]
