@@ -5,6 +5,7 @@ import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geoevents import Gazetteer
 from geoevents.gazetteer.geocoder import haversine_km
 
 # Real coordinates of the towns (checked against GeoNames points), and the country each is in.
@@ -154,3 +155,18 @@ def test_curated_short_forms_of_countries(gazetteer, short, country):
 def test_curated_aliases_reach_packaged_places(gazetteer):
     assert gazetteer.geocode("Ain Issa").raw["geonameid"] == 172134
     assert gazetteer.geocode("Shirqat").raw["geonameid"] == 91057
+
+
+def test_online_fallback_is_asked_only_when_the_index_has_nothing(gazetteer):
+    from geopy.location import Location as GeopyLocation
+
+    asked = []
+
+    def fake_online(query, exactly_one=True):  # stands in for RateLimiter(Nominatim(...).geocode)
+        asked.append(query)
+        return GeopyLocation("Somewhere online", (1.0, 2.0), {})
+
+    gaz = Gazetteer(gazetteer.path, fallback=fake_online)
+    assert gaz.geocode("Mosul").raw["geonameid"] == 99072
+    assert gaz.geocode("Qqxxzz Unknownplace").address == "Somewhere online"
+    assert asked == ["Qqxxzz Unknownplace"]

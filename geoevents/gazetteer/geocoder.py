@@ -90,8 +90,8 @@ class Gazetteer(Geocoder):
 
     ``Gazetteer()`` opens (building on first use) the default index in the user cache
     directory; ``Gazetteer(path)`` opens a given index file.  ``fallback`` may be any geopy
-    geocoder (for instance Nominatim behind ``geopy.extra.rate_limiter.RateLimiter``) asked
-    only when the local index has nothing; it is off by default and never needed offline.
+    geocoder, or a callable such as ``RateLimiter(Nominatim(...).geocode)``, asked only when
+    the local index has nothing; it is off by default and never needed offline.
     """
 
     def __init__(
@@ -100,7 +100,7 @@ class Gazetteer(Geocoder):
         *,
         cache_dir: str | Path | None = None,
         fuzzy: bool = True,
-        fallback: Geocoder | None = None,
+        fallback=None,
         progress: Progress | None = None,
     ):
         super().__init__()
@@ -156,7 +156,8 @@ class Gazetteer(Geocoder):
         found = self.candidates(query, country=country, feature_class=feature_class,
                                 limit=1 if exactly_one else (limit or 10), fuzzy=fuzzy)
         if not found and self.fallback is not None and isinstance(query, str) and query.strip():
-            return self.fallback.geocode(query, exactly_one=exactly_one)
+            ask = getattr(self.fallback, "geocode", self.fallback)  # a geocoder, or geopy's RateLimiter
+            return ask(query, exactly_one=exactly_one)
         if not found:
             return None
         return found[0] if exactly_one else found
