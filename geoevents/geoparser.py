@@ -213,6 +213,8 @@ class Geoparser:
             return False  # demonyms are country evidence; "ISIS", "SDF" are organisations
         if fold(span.text) in NON_PLACE_WORDS:
             return False
+        if _STREET_HEAD.search(span.text) and span.text[:1].isupper():
+            return True  # "Royal Street", "Yarmouk Square": tagged ORG or PERSON, named like a street
         best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
         if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
             return False
@@ -302,6 +304,8 @@ class Geoparser:
         if suffix and not any(c.raw["feature_class"] == "A" for c in found):
             bare = name[: suffix.start()].strip()
             found = self.gazetteer.candidates(bare, feature_class="A", limit=CANDIDATES_PER_NAME, fuzzy=False) or found
+        if not found and _STREET_HEAD.search(name):
+            return []  # "Baghdad Street" lies in Mosul, not in Baghdad: no guess from its parts
         if not found:
             found = self._part_candidates(name)
         if not found and len(fold(name)) >= 5:
@@ -496,6 +500,9 @@ _PLACE_HEAD = re.compile(
     r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Bridge|Lane|Highway|Estate|Lagoon|Point|Fields|"
     r"Beach|Harbour|Harbor|Bay|Island|Islands|Lake|River|Creek|Mountain|Mountains|Valley|Plain|Plains|Desert|"
     r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea)$")
+
+# Streets and squares: places in their own right, never located by the place they are named after.
+_STREET_HEAD = re.compile(r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Lane|Estate)$")
 
 _ADMIN_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)

@@ -142,3 +142,10 @@ def test_nearby_names_pull_each_other_to_the_same_region(parser):
     assert found["Athens"].place.raw["admin1"] == "Texas"
     alone = by_text(parser.geoparse("Thousands marched in Athens on Friday."))
     assert alone["Athens"].place.raw["country_code"] == "GR"
+
+
+def test_streets_and_estates_are_places_even_unknown_to_the_gazetteer(parser):
+    text = "Families fled along Nineveh Street and gathered near Yarmouk Square in western Mosul."
+    found = by_text(parser.geoparse(text))
+    assert "Nineveh Street" in found and "Yarmouk Square" in found, list(found)
+    assert found["Mosul"].geonameid == 99072
