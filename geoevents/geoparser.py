@@ -215,15 +215,13 @@ class Geoparser:
             return False
         if _STREET_HEAD.search(span.text) and span.text[:1].isupper():
             return True  # "Royal Street", "Yarmouk Square": tagged ORG or PERSON, named like a street
-        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
-        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
+        best = self._gazetteer_place(span)
+        if best is None:
             return False
-        if span.text in _person_name_parts(span.doc):
-            return False  # "Dillon said", after "Ryan Dillon" was introduced
         cue = _locative_cue(span)
         if label == "PERSON" and len(span) > 1 and not cue:
             return False  # "Ryan Dillon", "Lavdrim Muhaxheri"
-        return cue or best[0].raw["importance"] >= IMPORTANT_PLACE
+        return cue or best.raw["importance"] >= IMPORTANT_PLACE
 
     def _gazetteer_scan(self, doc, taken: list[bool]) -> list[Toponym]:
         """Capitalised names no entity covers, matched against the gazetteer, longest first."""
@@ -259,14 +257,25 @@ class Geoparser:
             return False
         if span.start == span.sent.start and len(span) == 1 and span[0].pos_ not in ("PROPN", ""):
             return False  # a capitalised ordinary word opening a sentence
-        if text in _person_name_parts(span.doc):
-            return False
-        best = self.gazetteer.candidates(text, limit=1, fuzzy=False)
-        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
+        best = self._gazetteer_place(span)
+        if best is None:
             return False
         # Without NER the scan is the only recogniser, so it trusts the gazetteer further.
         threshold = IMPORTANT_PLACE if has_ner(self.nlp) else IMPORTANT_PLACE_WITHOUT_NER
-        return _locative_cue(span) or best[0].raw["importance"] >= threshold
+        return _locative_cue(span) or best.raw["importance"] >= threshold
+
+    def _gazetteer_place(self, span) -> Location | None:
+        """The gazetteer's best place for a span that NER did not call a place, if it may be one.
+
+        Not for part of a person's name ("Dillon said", after "Ryan Dillon"), nor for a single
+        word that only a transliteration key matches.
+        """
+        if span.text in _person_name_parts(span.doc):
+            return None
+        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
+        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
+            return None
+        return best[0]
 
     # -- resolution ------------------------------------------------------------------------
 

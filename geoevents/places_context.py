@@ -43,13 +43,14 @@ LAND_NOUNS = frozenset(
     "land lands mainland".split()
 )
 # Capitalised words the gazetteer knows as places but news uses otherwise.
+# Single words and whole names; the words of "White House" or "Islamic State" are refused alone too.
 NON_PLACE_WORDS = frozenset(
     "pentagon kremlin white house congress senate parliament islamic state isis isil daesh coalition "
     "allied allies god lord president general colonel captain mr mrs ms dr sir prime minister "
     "reuters cnn bbc afp associated press twitter facebook youtube telegram google internet "
     "christian christians muslim muslims sunni shia shiite kurdish kurds arab arabs western eastern "
     "northern southern central".split()
-) | frozenset({"white house", "islamic state", "associated press", "prime minister"})
+) | {"white house", "islamic state", "associated press", "prime minister"}
 
 # "Deir ez-Zor province", "Rapides Parish": the name of an admin region with its type.
 ADMIN_SUFFIXES = re.compile(

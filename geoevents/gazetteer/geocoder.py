@@ -248,17 +248,18 @@ class Gazetteer(Geocoder):
             rows = self._conn.execute(_NAME_QUERY + " WHERE key IN (?, ?)",
                                       (key, SKELETON_PREFIX + skeleton(name))).fetchall()
         best: dict[int, tuple[float, int, str, str, str]] = {}
-        for geonameid, kind, place_importance, country_code, fclass in rows:
-            score = match_score(MATCH_SCORES[kind], place_importance)
-            if geonameid not in best or best[geonameid][0] < score:
-                best[geonameid] = (score, geonameid, MATCH_LABELS[kind], country_code, fclass)
+
+        def keep(rows, scale: float = 1.0, how: str | None = None) -> None:
+            # One entry per place: the best way any of its names matched.
+            for geonameid, kind, place_importance, country_code, fclass in rows:
+                score = match_score(MATCH_SCORES[kind] * scale, place_importance)
+                if geonameid not in best or best[geonameid][0] < score:
+                    best[geonameid] = (score, geonameid, how or MATCH_LABELS[kind], country_code, fclass)
+
+        keep(rows)
         if not best and use_fuzzy and len(key) >= FUZZY_MIN_LENGTH:
             for match, similarity in self._fuzzy().search(key):
-                for geonameid, kind, place_importance, country_code, fclass in self._conn.execute(
-                        _NAME_QUERY + " WHERE key = ?", (match,)):
-                    score = match_score(MATCH_SCORES[kind] * FUZZY_DISCOUNT * similarity, place_importance)
-                    if geonameid not in best or best[geonameid][0] < score:
-                        best[geonameid] = (score, geonameid, "fuzzy", country_code, fclass)
+                keep(self._conn.execute(_NAME_QUERY + " WHERE key = ?", (match,)), FUZZY_DISCOUNT * similarity, "fuzzy")
         return sorted(best.values(), reverse=True)
 
     def _place_uncached(self, geonameid: int) -> _Row | None:

