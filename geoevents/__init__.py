@@ -12,6 +12,15 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Gazetteer": "geoevents.gazetteer",
     "GazetteerSourceError": "geoevents.gazetteer",
+    "Event": "geoevents.schema",
+    "EventExtractor": "geoevents.events",
+    "extract_events": "geoevents.events",
+    "Article": "geoevents.articles",
+    "read_articles": "geoevents.articles",
+    "events_frame": "geoevents.export",
+    "write_events": "geoevents.export",
+    "read_events": "geoevents.export",
+    "EventStore": "geoevents.store",
 }
 
 # The geoparser is light to import (spaCy itself loads on first use), so it is bound eagerly.

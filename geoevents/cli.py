@@ -95,6 +95,24 @@ def _parser() -> argparse.ArgumentParser:
                           help="also geoparse the example articles that ship with geoevents")
     geoparse.set_defaults(run=_geoparse)
 
+    parse = commands.add_parser(
+        "parse", parents=[common, json_flag, model_flag], help="extract dated, geolocated events from articles",
+        description="Extract ACLED-style events (type, actors, fatalities, date, place) from articles and write "
+                    "them to FILE.gpkg (the event store: appends, never duplicates), .geojson, .csv or .parquet. "
+                    "INPUT is a text file, a folder, a JSON Lines or CSV file of articles (fields id, title, "
+                    "text, url, source, published), or - for standard input. Bad articles are reported and "
+                    "skipped; the exit code is 1 when any input was skipped.")
+    parse.add_argument("inputs", nargs="*", metavar="INPUT")
+    parse.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                       help="where to write the events (.gpkg, .geojson, .csv, .parquet); without it the "
+                            "events are printed")
+    parse.add_argument("--published", default=None, metavar="DATE",
+                       help="publication date for articles that carry none (e.g. 2017-07-11); relative dates "
+                            "such as 'on Thursday' are resolved against it")
+    parse.add_argument("--examples", action="store_true",
+                       help="also parse the example articles that ship with geoevents")
+    parse.set_defaults(run=_parse)
+
     evaluate = commands.add_parser("eval", help="evaluate against standard corpora",
                                    description="Evaluate geoevents against standard annotated corpora.")
     eval_commands = evaluate.add_subparsers(title="eval commands", metavar="COMMAND")
@@ -107,6 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     toponyms.add_argument("corpus", type=Path, metavar="CORPUS.xml")
     toponyms.add_argument("--mode", choices=("resolve", "end2end"), default="resolve")
     toponyms.set_defaults(run=_eval_toponyms)
+    event_locations = eval_commands.add_parser(
+        "event-locations", parents=[common, json_flag, model_flag], help="score where-did-this-event-happen",
+        description="For each sentence and its event verb, predict the set of location spans where that event "
+                    "happened (possibly none), and score it against the gold spans: accuracy (the predicted set "
+                    "equals the gold set), precision and recall of spans. FILE.jsonl holds one object a line: "
+                    '{"text", "spans": [{"start", "end", "label": "VERB" | "LOCATION"}]}.')
+    event_locations.add_argument("file", type=Path, metavar="FILE.jsonl")
+    event_locations.set_defaults(run=_eval_event_locations)
     return parser
 
 
@@ -272,6 +298,133 @@ def _eval_toponyms(args) -> int:
         print(json.dumps(scores))
     else:
         print(evaluate.format_table(scores))
+    return 0
+
+
+def _parse(args) -> int:
+    from .articles import ReadReport, parse_published, read_articles
+
+    inputs = [*args.inputs, *(map(str, example_articles()) if args.examples else ())]
+    if not inputs:
+        raise UserError("give one or more articles (files, folders, .jsonl, .csv, or - for stdin), or --examples")
+    try:
+        published = parse_published(args.published)
+    except ValueError as exc:
+        raise UserError(f"--published: {exc}") from None
+    writer = _EventWriter(args.output) if args.output else None
+    extractor = _extractor(args)
+    report = ReadReport()
+    n_articles = n_events = 0
+    printed: list = []
+    with _progress(args) as progress:
+        for _article, events in extractor.extract_many(read_articles(inputs, published=published, report=report),
+                                                        report=report):
+            n_articles += 1
+            n_events += len(events)
+            if writer:
+                writer.add(events)
+            else:
+                printed.extend(events)
+            progress(f"{n_articles} articles, {n_events} events")
+        if writer:
+            writer.close()
+    for line in report.lines():
+        print(f"geoevents: {line}", file=sys.stderr)
+    summary = {"articles": n_articles, "events": n_events, "skipped": report.count,
+               "output": str(args.output) if args.output else None, **(writer.counts if writer else {})}
+    if args.json:
+        if not writer:
+            summary["records"] = [e.to_dict() for e in printed]
+        print(json.dumps(summary, default=str))
+    elif writer:
+        stored = writer.counts
+        detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
+                  if "added" in stored else "")
+        print(f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
+              + (f"; {report.count} skipped" if report.count else ""), file=sys.stderr)
+    else:
+        _print_events(printed)
+    return 1 if report.count else 0
+
+
+class _EventWriter:
+    """Writes events as they come: into the GeoPackage store in small transactions, other formats at the end."""
+
+    STORE_EVERY = 200  # events per store transaction: an interruption loses at most this many
+
+    def __init__(self, path: Path):
+        from .export import output_format
+
+        try:
+            self.format = output_format(path)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        self.path = path
+        self.pending: list = []
+        self.counts: dict = {}
+        if not path.parent.exists():
+            raise UserError(f"{path}: folder {path.parent} does not exist")
+
+    def add(self, events: list) -> None:
+        self.pending.extend(events)
+        if self.format == ".gpkg" and len(self.pending) >= self.STORE_EVERY:
+            self._store()
+
+    def close(self) -> None:
+        if self.format == ".gpkg":
+            self._store(final=True)
+            return
+        from .export import write_events
+
+        try:
+            write_events(self.pending, self.path)
+        except OSError as exc:
+            raise UserError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
+        self.counts = {"written": len(self.pending)}
+
+    def _store(self, final: bool = False) -> None:
+        from .store import EventStore, StoreError
+
+        if not self.pending and not final:
+            return
+        try:
+            result = EventStore(self.path).append(self.pending)
+        except StoreError as exc:
+            raise UserError(str(exc)) from None
+        for key in ("added", "merged", "unchanged"):
+            self.counts[key] = self.counts.get(key, 0) + getattr(result, key)
+        self.pending = []
+
+
+def _print_events(events: list) -> None:
+    for e in events:
+        where = f"{e.location} ({e.latitude:.4f}, {e.longitude:.4f}) p{e.geo_precision}" if e.latitude is not None \
+            else "place unknown"
+        when = f"{e.event_date} t{e.time_precision}" if e.event_date else "date unknown"
+        actors = " vs ".join(a for a in (e.actor1, e.actor2) if a) or "actors unknown"
+        dead = f", {e.fatalities} killed" if e.fatalities else ""
+        print(f"{when:<16} {e.sub_event_type:<36} {where:<44} {actors}{dead}")
+
+
+def _extractor(args):
+    from .events import EventExtractor
+
+    return EventExtractor(_geoparser(args))
+
+
+def _eval_event_locations(args) -> int:
+    from . import evaluate
+
+    try:
+        scores = evaluate.evaluate_event_locations(args.file, model=args.model, gazetteer=_open_gazetteer(args),
+                                                   quiet=args.quiet)
+    except evaluate.CorpusError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        for key, value in scores.items():
+            print(f"{key:<16} {value:.4f}" if isinstance(value, float) else f"{key:<16} {value}")
     return 0
 
 

@@ -34,6 +34,7 @@ from .places_context import (
 )
 
 MAX_NAME_TOKENS = 6
+_NAME_PARTICLES = frozenset("al el ez az ad ar as ash at ad-d de del".split())
 CANDIDATES_PER_NAME = 25
 # A candidate's score: how well its name matched, plus its prior importance, plus evidence.
 W_IMPORTANCE = 1.0  # the gazetteer's prior: countries, big cities and populous regions first
@@ -150,6 +151,7 @@ class Geoparser:
                 span = _trim(ent)
                 if span is None:
                     continue
+                span = self._extend_right(span)
                 if ent.label_ in ("GPE", "LOC", "FAC") and self._ner_place(span, ent.label_):
                     found.append(self._toponym(span, ent.label_))
                 elif ent.label_ == "NORP" and _demonym_of_place(span):
@@ -170,6 +172,23 @@ class Geoparser:
         found.extend(self._gazetteer_scan(doc, taken))
         found.sort(key=lambda t: t.start)
         return self._join_compounds(doc, found)
+
+    def _extend_right(self, span):
+        """What NER cut short: "Deir" + "ez-Zor", when the gazetteer knows the longer name."""
+        doc = span.doc
+        for extra in (3, 2, 1):
+            end = span.end + extra
+            if end > len(doc) or any(t.is_punct and t.text != "-" or t.is_space or t.ent_iob_ == "B"
+                                     for t in doc[span.end:end]) or doc[end - 1].text == "-":
+                continue
+            if not all("-" in t.text or t.text[:1].isupper() or t.lower_ in _NAME_PARTICLES
+                       for t in doc[span.end:end]):
+                continue
+            longer = doc[span.start:end]
+            best = self.gazetteer.candidates(longer.text, limit=1, fuzzy=False)
+            if best and best[0].raw["match"] in ("name", "alternate", "id"):
+                return longer
+        return span
 
     def _join_compounds(self, doc, found: list[Toponym]) -> list[Toponym]:
         """Join what NER splits: "Old City" + "of" + "Mosul"; "Deir ez-Zor" + "province"."""
@@ -209,8 +228,10 @@ class Geoparser:
 
     def _misread_place(self, span, label: str) -> bool:
         """An ORG/PERSON/NORP span that is really a place: "strikes in Raqqa" tagged ORG."""
-        if label == "NORP" or span.text.isupper() and len(span.text) <= 5:
-            return False  # demonyms are country evidence; "ISIS", "SDF" are organisations
+        if label == "NORP" and _group_word(span.text):
+            return False  # demonyms are country evidence; "Kurds", "Shiite" are groups of people
+        if span.text.isupper() and len(span.text) <= 5:
+            return False  # "ISIS", "SDF" are organisations
         if fold(span.text) in NON_PLACE_WORDS:
             return False
         if _STREET_HEAD.search(span.text) and span.text[:1].isupper():
@@ -542,11 +563,25 @@ def _locative_cue(span) -> bool:
     if span.start >= 2 and doc[span.start - 1].lower_ in ("and", "or", ",") and doc[span.start - 2].ent_type_ in (
             "GPE", "LOC", "FAC", "ORG", "PERSON") and doc[span.start - 2].text[:1].isupper():
         return True
+    # The place a force takes, shells or enters: "recaptured Mayadin", "shelled Hajin".
+    if span.root.dep_ in ("dobj", "nsubjpass") and span.root.head.lemma_.lower() in LOCATIVE_OBJECT_VERBS and \
+            span.root.head.pos_ == "VERB":
+        return True
     if span.start > 0 and doc[span.start - 1].lower_ == "of" and span.start > 1 and \
             doc[span.start - 2].lower_ in ("city", "town", "village", "province", "outskirts", "north", "south",
                                            "east", "west", "northeast", "northwest", "southeast", "southwest"):
         return True
     return False
+
+
+# Endings of words for peoples, faiths and movements ("Kurdish", "Sunnis", "Alawite", "Islamist").
+_GROUP_ENDINGS = ("ish", "ian", "ians", "ese", "ite", "ites", "ist", "ists", "ic", "ni", "nis", "ds", "an", "ans")
+
+
+def _group_word(text: str) -> bool:
+    """A NORP span that names people, not land: a demonym, or shaped like one. "Aleppo", tagged NORP, is not."""
+    last = text.split()[-1].lower()
+    return bool(demonym_country(text)) or last.endswith(_GROUP_ENDINGS)
 
 
 def _person_name_parts(doc) -> set[str]:

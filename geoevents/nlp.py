@@ -20,6 +20,35 @@ def model_name(model: str | None = None) -> str | None:
     return model or os.environ.get(MODEL_ENV) or None
 
 
+LINE_BREAKS = "geoevents_line_breaks"
+
+
+def _register_line_breaks() -> None:
+    from spacy.language import Language
+
+    if LINE_BREAKS in Language.factories:
+        return
+
+    @Language.component(LINE_BREAKS)
+    def line_breaks(doc):
+        """A line break ends a sentence: headlines, captions and bylines have no full stop."""
+        for token in doc[1:]:
+            if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+                token.is_sent_start = True
+        return doc
+
+
+def _with_line_breaks(nlp):
+    _register_line_breaks()
+    if LINE_BREAKS not in nlp.pipe_names:
+        # Before the parser, which keeps boundaries already set; after a sentencizer, which would reset them.
+        names = nlp.pipe_names
+        where = {"before": "parser"} if "parser" in names else {"after": "sentencizer"} \
+            if "sentencizer" in names else {"first": True}
+        nlp.add_pipe(LINE_BREAKS, **where)
+    return nlp
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None):
     """The spaCy pipeline for ``model`` (a package name or a path), loaded once per process.
@@ -35,7 +64,7 @@ def load_pipeline(model: str | None = None):
     wanted = model_name(model)
     for name in ([wanted] if wanted else DEFAULT_MODELS):
         try:
-            return spacy.load(name)
+            return _with_line_breaks(spacy.load(name))
         except OSError:
             if wanted:
                 raise ModelNotFound(
@@ -49,7 +78,7 @@ def load_pipeline(model: str | None = None):
     )
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    return nlp
+    return _with_line_breaks(nlp)
 
 
 def has_ner(nlp) -> bool:

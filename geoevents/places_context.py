@@ -33,7 +33,7 @@ ACTOR_NOUNS = frozenset(
 # Verbs whose object is a location even when it is a country: "entered Syria", "bombed Iraq".
 LOCATIVE_OBJECT_VERBS = frozenset(
     "enter leave reach visit cross tour flee invade bomb strike hit attack shell raid occupy capture seize "
-    "liberate take retake control defend return travel fly move evacuate cover include border surround "
+    "liberate take retake recapture reclaim regain control defend return travel fly move evacuate cover include border surround "
     "besiege encircle storm overrun rock shake hit devastate ravage sweep".split()
 )
 # Nouns for a country's land: "the Syrian border", "Turkish territory".

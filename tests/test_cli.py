@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "geoevents" / "examples"
 
 COMMANDS = [[], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["gazetteer", "info"],
-            ["geoparse"], ["eval"], ["eval", "toponyms"]]
+            ["geoparse"], ["parse"], ["eval"], ["eval", "toponyms"], ["eval", "event-locations"]]
 
 
 def run(args, cache_dir, stdin=None):
@@ -126,3 +126,65 @@ def test_geoparse_examples_is_the_quick_start(cache_dir, gazetteer):
     assert result.returncode == 0, result.stderr
     assert "Abu Kamal" in result.stdout and "Deir ez-Zor province" in result.stdout
     assert run(["geoparse", "-q"], cache_dir).returncode == 2
+
+
+def test_parse_examples_into_the_store_twice_adds_nothing(cache_dir, gazetteer, tmp_path):
+    store = tmp_path / "events.gpkg"
+    first = run(["parse", "--examples", "-o", str(store), "--json", "-q"], cache_dir)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["articles"] == len(list(EXAMPLES.glob("*.txt")))
+    assert summary["events"] > 0 and summary["added"] > 0
+    again = json.loads(run(["parse", "--examples", "-o", str(store), "--json", "-q"], cache_dir).stdout)
+    assert again["added"] == 0 and again["merged"] == 0 and again["unchanged"] == again["events"]
+
+    import pyogrio
+
+    info = pyogrio.read_info(store, layer="events")
+    assert info["geometry_type"] == "Point" and info["crs"] == "EPSG:4326"
+    assert info["features"] == summary["added"]
+
+
+def test_parse_skips_bad_rows_reports_them_and_goes_on(cache_dir, gazetteer, tmp_path):
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        '{"id": "a1", "text": "Coalition jets struck Islamic State positions in Mayadin on Tuesday.", '
+        '"published": "2017-07-11", "source": "Example Wire"}\n'
+        '{"id": "a2", "text": \n'
+        '{"id": "a3", "text": ""}\n', encoding="utf-8")
+    out = tmp_path / "events.geojson"
+    result = run(["parse", str(articles), "-o", str(out), "-q"], cache_dir)
+    assert result.returncode == 1  # some input was skipped
+    assert "articles.jsonl:2" in result.stderr and "articles.jsonl:3" in result.stderr
+    assert "Traceback" not in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    strikes = [f for f in data["features"] if f["properties"]["sub_event_type"] == "Air/drone strike"]
+    assert strikes and strikes[0]["properties"]["event_date"] == "2017-07-11"
+    assert strikes[0]["properties"]["source"] == "Example Wire"
+
+
+def test_parse_published_for_all_and_stdin(cache_dir, gazetteer):
+    result = run(["parse", "-", "--published", "2017-07-14", "--json", "-q"], cache_dir,
+                 stdin="Coalition aircraft struck an Islamic State command post near Mayadin on Thursday.")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)["records"]
+    assert records and records[0]["event_date"] == "2017-07-13" and records[0]["geo_precision"] == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["parse", "--examples", "-o", "events.xyz"], "unknown output format"),
+    (["parse", "--examples", "--published", "someday"], "--published"),
+    (["parse"], "give one or more articles"),
+])
+def test_parse_errors_are_one_line(cache_dir, args, message):
+    result = run([*args, "-q"], cache_dir)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_parse_refuses_a_file_that_is_not_a_store(cache_dir, gazetteer, tmp_path):
+    bogus = tmp_path / "notes.gpkg"
+    bogus.write_text("not a geopackage", encoding="utf-8")
+    result = run(["parse", "--examples", "-o", str(bogus), "-q"], cache_dir)
+    assert result.returncode == 2 and "notes.gpkg" in result.stderr
+    assert bogus.read_text(encoding="utf-8") == "not a geopackage"

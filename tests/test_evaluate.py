@@ -1,7 +1,9 @@
 """Tests for the gold-corpus readers, metrics and runners in geoevents.evaluate."""
 from __future__ import annotations
 
+import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -9,22 +11,27 @@ import pytest
 from geoevents.evaluate import (
     MAX_ERROR_KM,
     CorpusError,
+    EventLocationError,
+    EventLocationExample,
     GoldArticle,
     GoldToponym,
     Prediction,
     error_auc,
     evaluate_end2end,
     evaluate_end2end_many,
+    evaluate_event_locations,
     evaluate_resolution,
     evaluate_resolution_many,
     format_table,
     great_circle_km,
     match_spans,
     read_corpus,
+    read_event_locations,
     recognition_scores,
     recognition_targets,
     resolution_scores,
     resolution_targets,
+    score_event_locations,
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -368,3 +375,102 @@ def test_real_corpora(name, articles, toponyms, resolvable, recognisable):
     for article in corpus:
         for top in article.toponyms:
             assert article.text[top.start:top.end] == top.text, (article.id, top)
+
+
+# --------------------------------------------------------------------------- event locations
+
+
+def _event_line(text, verb, *locations, source="test"):
+    spans = [{"start": verb[0], "end": verb[1], "label": "VERB"}]
+    spans += [{"start": s, "end": e, "label": "LOCATION"} for s, e in locations]
+    return json.dumps({"text": text, "spans": spans, "source": source})
+
+
+def test_event_location_reader_converts_token_offsets(tmp_path):
+    by_chars = "Shelling hit Mayadin and Raqqa on Monday."
+    by_tokens = "In the northern town of Tal Rifaat, rebels clashed with troops."
+    spaced = " Fighting broke out in Dagestan on Monday."
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([
+        _event_line(by_chars, (9, 12), (13, 20), (25, 30)),
+        # tokens 5..6 inclusive: "Tal Rifaat"
+        _event_line(by_tokens, (43, 50), (5, 6)),
+        # a leading space is a token of its own: token 5 is "Dagestan"
+        _event_line(spaced, (10, 15), (5, 5)),
+        "",
+        # fits neither reading: kept as given
+        _event_line("Nothing happened.", (8, 16), (40, 90)),
+        _event_line("It rained.", (3, 9)),
+    ]) + "\n", encoding="utf-8")
+    counts = {}
+    examples = read_event_locations(path, counts=counts)
+    assert [e.source for e in examples] == ["test"] * 5
+    first, second, third, fourth, fifth = examples
+    assert first.verb == (9, 12) and first.locations == {(13, 20), (25, 30)}
+    assert [by_tokens[s:e] for s, e in second.locations] == ["Tal Rifaat"]
+    assert [spaced[s:e] for s, e in third.locations] == ["Dagestan"]
+    assert fourth.locations == {(40, 90)} and fifth.locations == frozenset()
+    assert counts == dict(sentences=5, locations=5, char=2, token=2, kept=1, extra_verbs=0)
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("{not json", "not JSON"),
+    ('{"text": "Hi.", "spans": []}', "no VERB span"),
+    ('{"text": "Hi.", "spans": [{"start": 0, "end": 2, "label": "PLACE"}]}', "unknown span label"),
+    ('{"text": "Hi.", "spans": [{"start": 0, "end": 9, "label": "VERB"}]}', "outside the text"),
+    ('["a list"]', "not a JSON object"),
+])
+def test_event_location_reader_names_file_and_line(tmp_path, line, problem):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(_event_line("Jets struck Raqqa.", (5, 11)) + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(EventLocationError, match=re.escape(f"{path}:2: ") + ".*" + problem):
+        read_event_locations(path)
+
+
+def test_event_location_reader_missing_file(tmp_path):
+    with pytest.raises(EventLocationError, match="cannot read"):
+        read_event_locations(tmp_path / "absent.jsonl")
+
+
+def test_event_location_scores():
+    def ex(*spans):
+        return EventLocationExample("text", (0, 1), frozenset(spans))
+
+    gold = [ex((0, 5)), ex(), ex((0, 5), (10, 15)), ex(), ex((20, 25))]
+    predicted = [
+        [(0, 5)],              # right
+        [],                    # right: says nowhere, nothing predicted
+        [(0, 5)],              # one of two: wrong
+        [(3, 8)],              # a place where gold has none: wrong
+        [(20, 24)],            # overlapping but not exact: wrong
+    ]
+    s = score_event_locations(gold, predicted)
+    assert s["n"] == 5 and s["accuracy"] == pytest.approx(2 / 5)
+    assert s["precision"] == pytest.approx(2 / 4) and s["recall"] == pytest.approx(2 / 4)
+    assert s["f1"] == pytest.approx(0.5)
+    assert s["precision_overlap"] == pytest.approx(3 / 4) and s["recall_overlap"] == pytest.approx(3 / 4)
+    assert s["empty_accuracy"] == pytest.approx(1 / 2) and s["located_accuracy"] == pytest.approx(1 / 3)
+    assert (s["n_empty"], s["n_gold_spans"], s["n_predicted_spans"]) == (2, 4, 4)
+    # plain span collections work as gold too
+    assert score_event_locations([[(0, 5)], []], [[(0, 5)], []])["accuracy"] == 1.0
+    with pytest.raises(ValueError):
+        score_event_locations(gold, predicted[:2])
+
+
+def test_evaluate_event_locations_runs_a_finder_in_batches(tmp_path):
+    text = "Jets struck Raqqa on Monday."
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([_event_line(text, (5, 11), (12, 17))] * 5) + "\n", encoding="utf-8")
+
+    class Finder:
+        calls = []
+
+        def locations_for_texts(self, items, batch_size=64):
+            self.calls.append(len(items))
+            return [[(12, 17)] for _ in items]
+
+    done = []
+    scores = evaluate_event_locations(path, Finder(), batch_size=2, progress=done.append)
+    assert scores["accuracy"] == 1.0 and scores["n"] == 5
+    assert Finder.calls == [2, 2, 1] and done == [2, 4, 5]
+    assert evaluate_event_locations(path, Finder(), limit=3)["n"] == 3

@@ -1,0 +1,255 @@
+"""Learn the event-place scorer's weights (geoevents/data/event_place_weights.json) and report k-fold accuracy.
+
+    GEOEVENTS_CACHE_DIR=... python bench/train_event_place.py ../shared/data/event_location/dev.jsonl \
+        [--folds 5] [--out geoevents/data/event_place_weights.json] [--cache /tmp/geoevents-event-place]
+
+Reads an event-location JSONL file (see geoevents.evaluate.read_event_locations), parses
+every sentence once with the geoparser's spaCy pipeline (the parsed docs and recognised
+toponyms are cached under --cache, keyed by the file's and the model's fingerprints),
+builds the candidates and features of geoevents.event_place for each sentence and fits an
+L2-regularised logistic regression (numpy only, full-batch Adam) that tells whether a
+candidate is exactly a gold span.
+
+It reports k-fold cross-validated scores (train on k-1 folds, score the held-out fold;
+the decision threshold is picked on the training folds only), then fits on the whole
+file and, with --out, writes the weights. Feature names are generic (dependency labels,
+NER labels, closed-class words); nothing of the data's text goes into the weights.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geoevents.evaluate import read_event_locations, score_event_locations  # noqa: E402
+from geoevents.event_place import (  # noqa: E402
+    EventPlaceModel,
+    _PlaceFacts,
+    find_candidates,
+    sentence_features,
+    trigger_token,
+)
+
+
+
+# --------------------------------------------------------------------------- data
+
+
+def parsed(examples, path: Path, cache: Path, geoparser):
+    """Docs and recognised toponyms for every example, parsed once and cached."""
+    from spacy.tokens import DocBin
+
+    nlp = geoparser.nlp
+    key = hashlib.sha1(path.read_bytes() + json.dumps(nlp.meta.get("name", "")).encode() +
+                       nlp.meta.get("version", "").encode()).hexdigest()[:12]
+    cache.mkdir(parents=True, exist_ok=True)
+    docs_file, tops_file = cache / f"docs-{key}.spacy", cache / f"toponyms-{key}.pkl"
+    if docs_file.exists():
+        docs = list(DocBin().from_disk(docs_file).get_docs(nlp.vocab))
+    else:
+        start = time.perf_counter()
+        docs = list(nlp.pipe((e.text for e in examples), batch_size=64))
+        print(f"parsed {len(docs)} sentences in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        DocBin(docs=docs).to_disk(docs_file)
+    if tops_file.exists():
+        rows = pickle.loads(tops_file.read_bytes())
+    else:
+        rows = [[(t.start, t.end, t.label, t.metonymic) for t in geoparser._recognise(doc)] for doc in docs]
+        tops_file.write_bytes(pickle.dumps(rows))
+    toponyms = [[SimpleNamespace(start=s, end=e, label=label, metonymic=m) for s, e, label, m in row]
+                for row in rows]
+    return docs, toponyms
+
+
+def featurise(examples, docs, toponyms, facts):
+    """Per sentence: (candidates, NONE's features, the candidates' features, labels)."""
+    out = []
+    for example, doc, tops in zip(examples, docs, toponyms):
+        token = trigger_token(doc, example.verb)
+        cands = find_candidates(doc, 0, len(doc), tops) if token is not None else []
+        none, feats = sentence_features(doc, token, cands, facts) if token is not None else (["NONE"], [])
+        for c, f in zip(cands, feats):
+            c.features = f
+        labels = [c.span in example.locations for c in cands]
+        out.append((cands, none, feats, labels))
+    return out
+
+
+# --------------------------------------------------------------------------- model
+
+
+class Design:
+    """A sparse binary design matrix over a feature vocabulary (CSR-like numpy arrays)."""
+
+    def __init__(self, rows: list[list[str]], vocab: dict[str, int]):
+        idx, ptr = [], [0]
+        for feats in rows:
+            ids = sorted({vocab[f] for f in feats if f in vocab})
+            idx += ids
+            ptr.append(len(idx))
+        self.indices = np.asarray(idx, dtype=np.int64)
+        self.indptr = np.asarray(ptr, dtype=np.int64)
+        self.lengths = np.diff(self.indptr)
+        self.n = len(rows)
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        sums = np.zeros(self.n)
+        nonempty = self.lengths > 0
+        sums[nonempty] = np.add.reduceat(w[self.indices], self.indptr[:-1][nonempty])
+        return sums
+
+    def tdot(self, r: np.ndarray, size: int) -> np.ndarray:
+        return np.bincount(self.indices, weights=np.repeat(r, self.lengths), minlength=size)
+
+
+def fit(data, l2: float = 1.0, min_count: int = 3, iterations: int = 500, rate: float = 0.05) -> EventPlaceModel:
+    """Softmax over NONE and the candidates of each sentence; the gold candidates share the target mass."""
+    rows, group, target = [], [], []
+    for g, (_, none, feats, labels) in enumerate(data):
+        gold = sum(labels)
+        rows.append(none)
+        group.append(g)
+        target.append(0.0 if gold else 1.0)
+        for f, y in zip(feats, labels):
+            rows.append(f)
+            group.append(g)
+            target.append(y / gold if gold else 0.0)
+    counts: dict[str, int] = {}
+    for feats in rows:
+        for f in set(feats):
+            counts[f] = counts.get(f, 0) + 1
+    names = sorted(f for f, c in counts.items() if c >= min_count)
+    vocab = {f: k for k, f in enumerate(names)}
+    X = Design(rows, vocab)
+    y = np.asarray(target)
+    group = np.asarray(group)
+    n_groups = len(data)
+    w = np.zeros(len(names))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for step in range(1, iterations + 1):
+        z = X.dot(w)
+        zmax = np.full(n_groups, -np.inf)
+        np.maximum.at(zmax, group, z)
+        e = np.exp(z - zmax[group])
+        p = e / np.bincount(group, weights=e, minlength=n_groups)[group]
+        grad = X.tdot(p - y, len(names)) / n_groups + l2 * w / n_groups
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        w -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return EventPlaceModel(weights={f: float(w[k]) for f, k in vocab.items() if abs(w[k]) >= 1e-3})
+
+
+def predict(model: EventPlaceModel, data, nones: list[float] | None = None) -> list[list[tuple[int, int]]]:
+    """The model's answers; with ``nones`` (NONE's probabilities) the candidates are already scored."""
+    out = []
+    for k, (cands, none, _, _) in enumerate(data):
+        p_none = model.score(none, cands) if nones is None else nones[k]
+        out.append(sorted(c.span for c in model.choose(p_none, cands)))
+    return out
+
+
+MARGINS = np.round(np.arange(-1.0, 1.01, 0.1), 2)
+LIST_RATIOS = (0.0, 0.02, 0.05, 0.1, 0.2, 1.01)
+
+
+def tune(model: EventPlaceModel, data, examples) -> dict:
+    """Accuracy for every (margin, list_ratio) pair on these sentences."""
+    grid = {}
+    nones = [model.score(none, cands) for cands, none, _, _ in data]
+    for margin in MARGINS:
+        for ratio in LIST_RATIOS:
+            model.margin, model.list_ratio = float(margin), float(ratio)
+            grid[(float(margin), float(ratio))] = score_event_locations(examples, predict(model, data, nones))["accuracy"]
+    return grid
+
+
+def train(data, examples, l2: float, inner_folds: int = 3, seed: int = 0) -> EventPlaceModel:
+    """Fit on all of data; pick margin and list_ratio by cross-validation inside data."""
+    model = fit(data, l2=l2)
+    folds = np.random.default_rng(seed + 1).permutation(len(data)) % inner_folds
+    total: dict = {}
+    for k in range(inner_folds):
+        tr = [i for i in range(len(data)) if folds[i] != k]
+        te = [i for i in range(len(data)) if folds[i] == k]
+        sub = fit([data[i] for i in tr], l2=l2)
+        for key, acc in tune(sub, [data[i] for i in te], [examples[i] for i in te]).items():
+            total[key] = total.get(key, 0.0) + acc * len(te)
+    model.margin, model.list_ratio = max(total, key=total.get)
+    return model
+
+
+def cross_validate(data, examples, folds: int, l2: float, seed: int = 0) -> tuple[dict, list]:
+    assign = np.random.default_rng(seed).permutation(len(data)) % folds
+    predicted: list = [None] * len(data)
+    settings = []
+    for k in range(folds):
+        tr = [i for i in range(len(data)) if assign[i] != k]
+        te = [i for i in range(len(data)) if assign[i] == k]
+        model = train([data[i] for i in tr], [examples[i] for i in tr], l2, seed=seed + k)
+        settings.append((model.margin, model.list_ratio))
+        for i, spans in zip(te, predict(model, [data[i] for i in te])):
+            predicted[i] = spans
+        part = score_event_locations([examples[i] for i in te], [predicted[i] for i in te])
+        print(f"  fold {k + 1}/{folds}: accuracy {part['accuracy']:.4f} (margin, list_ratio {settings[-1]})",
+              file=sys.stderr)
+    scores = score_event_locations(examples, predicted)
+    scores["settings"] = settings
+    return scores, predicted
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, help="write the weights trained on the whole file here")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/geoevents-event-place"))
+    parser.add_argument("--no-cv", action="store_true")
+    args = parser.parse_args(argv)
+
+    from geoevents.geoparser import default_geoparser
+
+    counts: dict = {}
+    examples = read_event_locations(args.data, counts=counts)
+    print(f"read {counts}", file=sys.stderr)
+    geoparser = default_geoparser()
+    docs, toponyms = parsed(examples, args.data, args.cache, geoparser)
+    start = time.perf_counter()
+    data = featurise(examples, docs, toponyms, _PlaceFacts(geoparser.gazetteer))
+    took = time.perf_counter() - start
+    n_cands = sum(len(d[0]) for d in data)
+    oracle = sum(set(e.locations) <= {c.span for c in d[0]} for e, d in zip(examples, data))
+    print(f"{n_cands} candidates ({n_cands / len(data):.2f} a sentence) in {took:.1f} s; "
+          f"oracle accuracy {oracle / len(data):.4f}", file=sys.stderr)
+    report = {"n": len(examples), "candidates_per_sentence": n_cands / len(data), "oracle": oracle / len(data)}
+    if not args.no_cv:
+        cv, _ = cross_validate(data, examples, args.folds, args.l2)
+        report["cross_validated"] = {k: cv[k] for k in ("accuracy", "precision", "recall", "f1",
+                                                          "empty_accuracy", "located_accuracy", "settings")}
+    model = train(data, examples, args.l2)
+    full = score_event_locations(examples, predict(model, data))
+    report["trained_on_all"] = {k: full[k] for k in ("accuracy", "precision", "recall", "f1", "empty_accuracy",
+                                                       "located_accuracy")}
+    report["margin"], report["list_ratio"] = model.margin, model.list_ratio
+    report["features"] = len(model.weights)
+    if args.out:
+        args.out.write_text(model.to_json(
+            about="Weights of geoevents.event_place (logistic regression over generic candidate features); "
+                  "written by bench/train_event_place.py",
+            l2=args.l2, trained_on_sentences=len(examples)) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,735 @@
+"""Read news articles from plain-text files, folders, JSON Lines, JSON, CSV and stdin into Article records.
+
+Everything downstream (geoparsing, event extraction, the CLI) consumes ``Article`` and
+never touches a file. Input a user hands us is messy, so every problem with one file or
+row becomes a ``Skipped`` record passed to a ``report`` callback, and the rest of the batch
+goes on: a user input problem never raises out of ``read_articles``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from .schema import text_key
+
+__all__ = [
+    "MAX_ARTICLE_CHARS",
+    "Article",
+    "ReadReport",
+    "Skipped",
+    "article_from_text",
+    "parse_published",
+    "published_from_dateline",
+    "read_articles",
+]
+
+log = logging.getLogger(__name__)
+
+# Far above any real news story (a long feature is ~50k characters); anything bigger is a
+# mis-split dump or a binary file and would stall the NLP pipeline.
+MAX_ARTICLE_CHARS = 2_000_000
+
+FIELDS = ("id", "title", "text", "url", "source", "published")
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+CSV_SUFFIXES = {".csv"}
+FOLDER_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
+STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
+MAX_TITLE_CHARS = 200
+DATELINE_WINDOW = 300
+
+PathLike = str | os.PathLike
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article: its text and what is known about it.
+
+    ``metadata`` holds the fields of a JSON/CSV row that are not Article fields, values as
+    read. ``origin`` says where the article came from (``news.jsonl:12``, ``folder/a.txt``,
+    ``<stdin>:3``), for messages.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: date | None = None
+    metadata: dict = field(default_factory=dict)
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input item that was not read, and why (one human phrase)."""
+
+    origin: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.origin}: skipped: {self.reason}"
+
+
+class ReadReport:
+    """Collects ``Skipped`` records; pass an instance as ``read_articles(..., report=...)``."""
+
+    def __init__(self) -> None:
+        self.skipped: list[Skipped] = []
+
+    def __call__(self, skipped: Skipped) -> None:
+        self.skipped.append(skipped)
+
+    @property
+    def count(self) -> int:
+        return len(self.skipped)
+
+    def lines(self) -> list[str]:
+        return [s.line() for s in self.skipped]
+
+    def __repr__(self) -> str:
+        return f"ReadReport(count={self.count})"
+
+
+class _Bad(Exception):
+    """One input item is unusable; the message is the reason shown to the user."""
+
+
+# ---------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# "July 10, 2017" and "10 July 2017", the two forms news and wire services write.
+_MDY = rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+_DMY = rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_WORDY_DATE = re.compile(rf"{_WEEKDAY}(?:{_MDY}|{_DMY})", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_MONTH_WORD = re.compile(rf"(?<![A-Za-z]){_MONTH}(?![A-Za-z])", re.IGNORECASE)
+
+# A wire-story dateline opens a line: an upper-case city (or CITY/CITY), an optional
+# region ("Syria"), the date, an optional agency "(Reuters)", then a dash.
+_UPPER = r"A-Z\u00C0-\u00D6\u00D8-\u00DE"
+_CITY = rf"[{_UPPER}][{_UPPER}'’.\- ]{{0,38}}[{_UPPER}.]"
+_DATELINE = re.compile(
+    rf"^[ \t]*{_CITY}(?:\s*/\s*{_CITY})*"
+    r"(?:,[ \t]+[A-Z][A-Za-z.'’\- ]{0,30}[A-Za-z.])?"
+    rf",[ \t]+(?i:{_MDY}|{_DMY})"
+    r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?(?:--?|–|—)",
+    re.MULTILINE,
+)
+
+_DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": True,
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def _date_from_groups(match: re.Match) -> date:
+    g = match.groupdict()
+    if g.get("m1"):
+        month, day, year = g["m1"], g["d1"], g["y1"]
+    else:
+        month, day, year = g["m2"], g["d2"], g["y2"]
+    return date(int(year), _MONTHS[month.rstrip(".").lower()], int(day))
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def parse_published(value: date | datetime | str | None) -> date | None:
+    """The publication date in ``value``, or None when it is None or blank.
+
+    Reads ISO 8601 dates and datetimes (``Z`` and offsets allowed: the date is taken as
+    written, not converted to UTC), "10 July 2017", "July 10, 2017", RFC 2822 and other
+    forms naming the month. Raises ValueError, with a message naming the value, for
+    anything else: garbage, a date without a full year, relative dates ("3 days ago") and
+    ambiguous numeric dates such as 10/07/2017 (10 July or October 7?).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # before date: datetime is a date subclass
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        # ValueError, not TypeError: a JSON number in a "published" field is bad input, not a bug.
+        raise ValueError(f"{_short(value)} is not a date (expected text such as 2017-07-10)")  # noqa: TRY004
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > 100:
+        raise ValueError(f"{_short(text)} is too long to be a date")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    hint = "use ISO 8601, e.g. 2017-07-10"
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        return _numeric_date(text, numeric, hint)
+    if not _YEAR.search(text):
+        raise ValueError(f"cannot read {_short(text)} as a date: no four-digit year; {hint}")
+    wordy = _WORDY_DATE.fullmatch(text)
+    if wordy:
+        try:
+            return _date_from_groups(wordy)
+        except ValueError as exc:
+            raise ValueError(f"{_short(text)} is not a valid date ({exc})") from None
+    # Only forms that name the month go to dateparser: day/month order is then unambiguous,
+    # and relative phrases ("3 days ago 2017") cannot slip through as today's date.
+    if _MONTH_WORD.search(text):
+        parsed = _dateparser_date(text)
+        if parsed is not None:
+            return parsed
+    raise ValueError(f"cannot read {_short(text)} as a date; {hint}")
+
+
+def _numeric_date(text: str, match: re.Match, hint: str) -> date:
+    a, _, b, c = match.groups()
+    if len(a) == 4:  # 2017/07/10: year first is only ever year-month-day
+        year, month, day = int(a), int(b), int(c)
+    elif len(c) != 4:
+        raise ValueError(f"{_short(text)} has no four-digit year; {hint}")
+    else:
+        first, second, year = int(a), int(b), int(c)
+        if first <= 12 and second <= 12 and first != second:
+            raise ValueError(f"{_short(text)} is ambiguous (day/month or month/day?); {hint}")
+        day, month = (second, first) if second > 12 else (first, second)
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{_short(text)} is not a valid date ({exc})") from None
+
+
+def _dateparser_date(text: str) -> date | None:
+    import dateparser  # deferred: only unusual date forms need it
+
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    except Exception:  # noqa: BLE001 -- dateparser can fail in many ways on odd text; it is only a fallback
+        return None
+    if parsed is None:
+        return None
+    # Trust it only when the year and day it found are written in the text.
+    numbers = {int(n) for n in re.findall(r"\d+", text)}
+    if parsed.year not in numbers or parsed.day not in numbers:
+        return None
+    return parsed.date()
+
+
+def published_from_dateline(text: str) -> date | None:
+    """The date of a wire-story dateline opening a line in the first ~300 characters, or None.
+
+    "BAGHDAD/AMMAN, July 11, 2017 - Aircraft..." and "MAYADIN, Syria, 10 July 2017 (Reuters)
+    — ..." count; a sentence that merely mentions "on July 10, 2017" does not.
+    """
+    for match in _DATELINE.finditer(text, 0, DATELINE_WINDOW + 100):
+        if match.start() >= DATELINE_WINDOW:
+            break
+        try:
+            return _date_from_groups(match)
+        except ValueError:  # "February 30": not a date, so not a dateline
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Building articles
+# ---------------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def article_from_text(
+    text: str,
+    id: str | None = None,
+    published: date | datetime | str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """An Article for text in hand; the id defaults to a stable hash of the text."""
+    return Article(
+        id=id if id is not None else text_key(text),
+        text=text,
+        title=title,
+        url=url,
+        source=source,
+        published=parse_published(published),
+        origin="<text>",
+    )
+
+
+def _optional_text(row: dict, name: str) -> str | None:
+    value = row.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Bad(f"field {name!r} must be text, not {type(value).__name__}")
+    value = str(value).strip()
+    return value or None
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise _Bad("empty article (no text)")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise _Bad(
+            f"article too long ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
+        )
+
+
+def _article_from_row(
+    row: dict, *, default_id: str, origin: str, published: date | None, fields: dict[str, str]
+) -> Article:
+    """An Article from one JSON object or CSV row; ``fields`` maps Article fields to row keys."""
+    known = {name: row.get(key) for name, key in fields.items()}
+    text = known.get("text")
+    if text is None:
+        raise _Bad("no 'text' field")
+    if not isinstance(text, str):
+        raise _Bad(f"'text' must be a string, not {type(text).__name__}")
+    _check_text(text)
+    article_id = _optional_text(known, "id") or default_id
+    title = _optional_text(known, "title")
+    url = _optional_text(known, "url")
+    source = _optional_text(known, "source")
+    for name, value in (("id", article_id), ("text", text), ("title", title), ("url", url),
+                        ("source", source)):
+        # Lone surrogates (from JSON escapes) break every writer downstream.
+        if value is not None and _SURROGATE.search(value):
+            raise _Bad(f"field {name!r} contains invalid Unicode (an unpaired surrogate)")
+    # The row's own date wins; a blank one leaves the caller's default in place.
+    try:
+        published = parse_published(known.get("published")) or published
+    except ValueError as exc:
+        raise _Bad(f"bad published date: {exc}") from None
+    used = set(fields.values())
+    metadata = {key: value for key, value in row.items() if key not in used}
+    return Article(
+        id=article_id, text=text, title=title, url=url, source=source,
+        published=published, metadata=metadata, origin=origin,
+    )
+
+
+def _plain_article(text: str, *, article_id: str, origin: str, published: date | None) -> Article:
+    """An Article from a whole plain-text document (a .txt file or plain stdin)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SURROGATE.search(text):
+        raise _Bad(_NOT_UTF8)
+    _check_text(text)
+    if published is None:
+        published = published_from_dateline(text)
+    return Article(
+        id=article_id, text=text, title=_title_of(text), published=published, origin=origin
+    )
+
+
+def _title_of(text: str) -> str | None:
+    """The first line, when it stands alone above a blank line, is short, and is not a dateline."""
+    lines = text.split("\n", 2)
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = lines[0].strip()
+    if not first or len(first) > MAX_TITLE_CHARS or _DATELINE.match(lines[0]):
+        return None
+    return first
+
+
+# ---------------------------------------------------------------------------------------
+# Readers: each yields Articles and Skipped records, in input order
+# ---------------------------------------------------------------------------------------
+
+_NOT_UTF8 = "not UTF-8 text; re-save it as UTF-8"
+
+Item = Article | Skipped
+
+
+def _numbered_lines(stream: Iterable[bytes] | Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) pairs; bytes are decoded line by line, so one bad line spoils only itself.
+
+    Undecodable bytes become lone surrogates (surrogateescape), which callers detect.
+    """
+    for number, line in enumerate(stream, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", "surrogateescape")
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        yield number, line
+
+
+def _json_line_items(
+    lines: Iterable[tuple[int, str]], *, name: str, stem: str, published: date | None
+) -> Iterator[Item]:
+    for number, line in lines:
+        origin = f"{name}:{number}"
+        if not line.strip():
+            continue
+        if _SURROGATE.search(line):
+            yield Skipped(origin, _NOT_UTF8)
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Skipped(origin, "invalid JSON: nested too deeply")
+            continue
+        yield _row_item(row, origin=origin, default_id=f"{stem}:{number}", published=published)
+
+
+_JSON_FIELDS = {name: name for name in FIELDS}
+
+
+def _row_item(row: object, *, origin: str, default_id: str, published: date | None) -> Item:
+    if not isinstance(row, dict):
+        return Skipped(origin, f"not a JSON object (got {_json_type(row)})")
+    try:
+        return _article_from_row(
+            row, default_id=default_id, origin=origin, published=published, fields=_JSON_FIELDS
+        )
+    except _Bad as exc:
+        return Skipped(origin, str(exc))
+
+
+def _json_type(value: object) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _read_jsonl(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    with path.open("rb") as stream:  # binary, line by line: never the whole file in memory
+        yield from _json_line_items(
+            _numbered_lines(stream), name=name, stem=path.stem, published=published
+        )
+
+
+def _read_json(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    """A .json file: a JSON array of objects, one object, or JSON Lines under a .json name."""
+    data = path.read_bytes()
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head != b"[":
+        if head == b"{":
+            # One pretty-printed object; anything else is treated as JSON Lines.
+            try:
+                row = json.loads(data.decode("utf-8-sig"))
+            except (ValueError, RecursionError):
+                row = None
+            if isinstance(row, dict):
+                yield _row_item(row, origin=f"{name}:1", default_id=f"{path.stem}:1",
+                                published=published)
+                return
+        yield from _json_line_items(
+            _numbered_lines(io.BytesIO(data)), name=name, stem=path.stem, published=published
+        )
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        yield Skipped(name, _NOT_UTF8)
+        return
+    yield from _json_array_items(text, name=name, stem=path.stem, published=published)
+
+
+def _json_array_items(text: str, *, name: str, stem: str, published: date | None) -> Iterator[Item]:
+    """Each element of a JSON array, with the line it starts on; a syntax error ends the file."""
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\r\n]*")
+    pos = space.match(text, 0).end() + 1  # just past "["
+    line, counted = 1, 0
+    while True:
+        pos = space.match(text, pos).end()
+        if text.startswith("]", pos):
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            row, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield Skipped(f"{name}:{exc.lineno}",
+                          f"invalid JSON: {exc.msg} at column {exc.colno}; rest of file not read")
+            return
+        except RecursionError:
+            yield Skipped(f"{name}:{line}", "invalid JSON: nested too deeply; rest of file not read")
+            return
+        yield _row_item(row, origin=f"{name}:{line}", default_id=f"{stem}:{line}",
+                        published=published)
+        pos = space.match(text, end).end()
+        if text.startswith(",", pos):
+            pos += 1
+        elif text.startswith("]", pos):
+            return
+        else:
+            bad_line = line + text.count("\n", counted, pos)
+            yield Skipped(f"{name}:{bad_line}",
+                          "invalid JSON: expected ',' or ']' after an array element; "
+                          "rest of file not read")
+            return
+
+
+def _raise_csv_field_limit() -> None:
+    # The csv module's default 128 KiB field limit is smaller than a long article.
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
+def _read_csv(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    _raise_csv_field_limit()
+    # surrogateescape: a bad byte spoils only its own row, which we then skip.
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            yield Skipped(f"{name}:1", f"invalid CSV header: {exc}")
+            return
+        if header is None:
+            return
+        # Spreadsheet headers vary in case and spacing; match Article fields loosely.
+        keys = [h.strip() for h in header]
+        fields = {}
+        for key in keys:
+            if key.lower() in FIELDS and key.lower() not in fields:
+                fields[key.lower()] = key
+        if "text" not in fields:
+            yield Skipped(f"{name}:1", "no 'text' column in the CSV header "
+                                       f"(columns: {', '.join(keys) or 'none'})")
+            return
+        last_line = reader.line_num
+        while True:
+            start = last_line + 1
+            origin = f"{name}:{start}"
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The reader has consumed the bad record and can go on with the next one.
+                yield Skipped(origin, f"invalid CSV: {exc}")
+                if reader.line_num <= last_line:
+                    return
+                last_line = reader.line_num
+                continue
+            last_line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if any(_SURROGATE.search(v) for v in values):
+                yield Skipped(origin, _NOT_UTF8)
+                continue
+            if len(values) > len(keys):
+                yield Skipped(origin, f"row has {len(values)} fields but the header has "
+                                      f"{len(keys)} (an unquoted comma?)")
+                continue
+            row = dict(zip(keys, values))
+            try:
+                yield _article_from_row(row, default_id=f"{path.stem}:{start}", origin=origin,
+                                        published=published, fields=fields)
+            except _Bad as exc:
+                yield Skipped(origin, str(exc))
+
+
+def _read_txt(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    # UTF-8 needs at most 4 bytes a character: a bigger file is too long without reading it.
+    if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
+        yield Skipped(name, f"article too long (over {MAX_ARTICLE_CHARS:,} characters)")
+        return
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Skipped(name, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                            f"{exc.start}); re-save it as UTF-8")
+        return
+    try:
+        yield _plain_article(text, article_id=path.stem, origin=name, published=published)
+    except _Bad as exc:
+        yield Skipped(name, str(exc))
+
+
+_READERS: dict[str, Callable[[Path, str, date | None], Iterator[Item]]] = {
+    **{s: _read_txt for s in TEXT_SUFFIXES},
+    **{s: _read_jsonl for s in JSONL_SUFFIXES},
+    **{s: _read_json for s in JSON_SUFFIXES},
+    **{s: _read_csv for s in CSV_SUFFIXES},
+}
+
+
+def _read_file(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        yield Skipped(name, f"unsupported file type {path.suffix or '(no suffix)'!r}; "
+                            "use .txt, .jsonl, .ndjson, .json, .csv or a folder")
+        return
+    try:
+        yield from reader(path, name, published)
+    except OSError as exc:
+        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_folder(folder: Path, name: str, published: date | None) -> Iterator[Item]:
+    """Files under ``folder`` with a known suffix, depth first in name order; hidden ones skipped."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(name, f"cannot read folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        child = os.path.join(name, entry.name)
+        try:
+            # Symlinked folders are not followed: they can loop.
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _read_folder(Path(entry.path), child, published)
+        elif is_file and Path(entry.name).suffix.lower() in FOLDER_SUFFIXES:
+            yield from _read_file(Path(entry.path), child, published)
+
+
+def _stdin_lines(stdin: TextIO | None) -> Iterable[bytes] | Iterable[str]:
+    if stdin is not None:
+        return stdin
+    # Read bytes where we can, so the console's locale encoding does not matter.
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+def _read_stdin(stdin: TextIO | None, published: date | None) -> Iterator[Item]:
+    """JSON Lines when the first non-blank character is "{", else one plain-text article."""
+    lines = _numbered_lines(_stdin_lines(stdin))
+    peeked: list[tuple[int, str]] = []
+    for number, line in lines:
+        peeked.append((number, line))
+        if line.strip():
+            break
+    if not peeked or not any(line.strip() for _, line in peeked):
+        yield Skipped(STDIN_ORIGIN, "no input on stdin")
+        return
+    if peeked[-1][1].lstrip().startswith("{"):
+        yield from _json_line_items(_chain(peeked, lines), name=STDIN_ORIGIN, stem="stdin",
+                                    published=published)
+        return
+    parts, size = [], 0
+    for _, line in _chain(peeked, lines):
+        parts.append(line)
+        size += len(line)
+        if size > MAX_ARTICLE_CHARS:
+            yield Skipped(STDIN_ORIGIN, f"article too long (over {MAX_ARTICLE_CHARS:,} characters)")
+            return
+    text = "".join(parts)
+    try:
+        yield _plain_article(text, article_id=text_key(text), origin=STDIN_ORIGIN,
+                             published=published)
+    except _Bad as exc:
+        yield Skipped(STDIN_ORIGIN, str(exc))
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _read_input(item: PathLike, published: date | None, stdin: TextIO | None) -> Iterator[Item]:
+    if isinstance(item, str) and item == STDIN:
+        try:
+            yield from _read_stdin(stdin, published)
+        except OSError as exc:
+            yield Skipped(STDIN_ORIGIN, f"cannot read: {exc.strerror or exc}")
+        return
+    path = Path(item)
+    name = str(path)
+    try:
+        if path.is_dir():
+            yield from _read_folder(path, name, published)
+        elif path.exists():
+            yield from _read_file(path, name, published)
+        else:
+            yield Skipped(name, "no such file or folder")
+    except OSError as exc:  # e.g. a path component that is not a folder, or no permission
+        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _as_list(inputs: PathLike | Iterable[PathLike]) -> list[PathLike]:
+    if isinstance(inputs, (str, os.PathLike)):
+        return [inputs]
+    return list(inputs)
+
+
+def read_articles(
+    inputs: PathLike | Iterable[PathLike],
+    published: date | datetime | str | None = None,
+    report: Callable[[Skipped], object] | None = None,
+    *,
+    stdin: TextIO | None = None,
+) -> Iterator[Article]:
+    """Articles from files, folders and stdin ("-"), lazily, in input order.
+
+    ``inputs`` is one path or "-", or a list of them. Formats go by suffix: ``.txt`` (one
+    article; id = file stem), ``.jsonl``/``.ndjson``/``.json`` and ``.csv`` (fields ``id,
+    title, text, url, source, published``; other fields go to ``metadata``); a folder is
+    read recursively in name order. ``published`` applies to articles that give none of
+    their own; a plain-text article without either takes the date of its wire dateline.
+
+    Every unusable file or row is passed to ``report`` as a ``Skipped`` record (or logged
+    when there is no report) and reading goes on. Only a bad ``published`` argument raises
+    (ValueError, at once): it concerns the whole call, not one input.
+    """
+    default_published = parse_published(published)
+    items = _as_list(inputs)
+    return _articles(items, default_published, report, stdin)
+
+
+def _articles(
+    items: list[PathLike],
+    published: date | None,
+    report: Callable[[Skipped], object] | None,
+    stdin: TextIO | None,
+) -> Iterator[Article]:
+    for item in items:
+        for result in _read_input(item, published, stdin):
+            if isinstance(result, Article):
+                yield result
+            elif report is not None:
+                report(result)
+            else:
+                log.warning("%s", result.line())

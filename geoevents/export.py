@@ -1,0 +1,359 @@
+"""Events as a GeoDataFrame, and the GeoJSON / CSV / GeoParquet / GeoPackage files analysts open.
+
+Every format goes through one frame type (``events_frame``): columns ``EVENT_FIELDS`` in ACLED
+order plus a point ``geometry`` in EPSG:4326. GDAL (through pyogrio) writes GeoJSON and
+GeoPackage; a ``.gpkg`` path is the event store (``geoevents.store``), appended to rather
+than overwritten. Other files are written to a temporary file beside the target and renamed
+into place, so a crash never leaves half a file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import MISSING, fields
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import shapely
+
+from .schema import EVENT_FIELDS, Event
+
+__all__ = ["CRS", "FORMATS", "events_frame", "read_events", "read_frame", "write_events"]
+
+CRS = "EPSG:4326"
+FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".csv": "CSV", ".parquet": "Parquet"}
+
+# pandas 3 has a native string dtype ("str", missing = NaN); on pandas 2 its nearest is "string".
+TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else "string"
+# A real date type (no time of day): GDAL writes it as a GeoPackage DATE field and as
+# "YYYY-MM-DD" in GeoJSON when the frame goes through Arrow; datetime64 would become DATETIME.
+DATE_DTYPE = pd.ArrowDtype(pa.date32())
+
+INT_FIELDS = ("time_precision", "geo_precision", "geonameid")      # nullable Int64
+FLOAT_FIELDS = ("latitude", "longitude", "confidence")              # float64, NaN = unknown
+COUNT_FIELDS = ("fatalities",)                                      # int64, never null
+DATE_FIELDS = ("event_date",)
+TEXT_FIELDS = tuple(f for f in EVENT_FIELDS
+                    if f not in INT_FIELDS + FLOAT_FIELDS + COUNT_FIELDS + DATE_FIELDS)
+
+# Event fields that are plain values, not Optional: what a missing value reads back as.
+_DEFAULTS = {f.name: f.default for f in fields(Event) if f.default is not MISSING}
+_NOT_NULL = {"fatalities": 0, "confidence": 0.0, "notes": "", "trigger": ""}
+
+
+# ---------------------------------------------------------------------------------------------
+# The frame
+
+def events_frame(events) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of events: ``EVENT_FIELDS`` columns in order, point geometry, EPSG:4326.
+
+    ``events`` is an iterable of ``Event`` or of dicts with event fields (missing keys take the
+    Event defaults, unknown keys are ignored), or a (Geo)DataFrame with such columns. Events with
+    no coordinates get a null geometry. ``event_date`` is a ``date32[pyarrow]`` column (a
+    calendar date, ``.dt.year`` works; ``.astype("datetime64[s]")`` gives pandas timestamps).
+    """
+    if isinstance(events, pd.DataFrame):
+        return coerce_frame(events)
+    rows = [_event_row(e) for e in events]
+    columns = {name: [row[name] for row in rows] for name in EVENT_FIELDS}
+    return coerce_frame(pd.DataFrame(columns, columns=list(EVENT_FIELDS)))
+
+
+def _event_row(event) -> dict:
+    if isinstance(event, Event):
+        return {name: getattr(event, name) for name in EVENT_FIELDS}   # to_dict's deep copy is 20x slower
+    if isinstance(event, Mapping):
+        return {name: event.get(name, _DEFAULTS.get(name)) for name in EVENT_FIELDS}
+    raise TypeError(f"expected an Event or a dict, got {type(event).__name__}")
+
+
+def coerce_frame(df: pd.DataFrame, *, prefer_geometry: bool = False) -> gpd.GeoDataFrame:
+    """``df`` with every event column in its canonical dtype and the geometry rebuilt from the coordinates.
+
+    Accepts what any of our readers gives back (strings from CSV, Arrow types, datetime64
+    dates). Columns that are not event fields are kept, after the event fields. Coordinates come
+    from ``latitude``/``longitude``, falling back to the geometry where they are missing; with
+    ``prefer_geometry`` the geometry wins wherever it is set (a point moved by hand in QGIS).
+    """
+    n = len(df)
+    geometry_name = df.active_geometry_name if isinstance(df, gpd.GeoDataFrame) else None
+    out: dict[str, pd.Series] = {}
+    for name in EVENT_FIELDS:
+        col = df[name].reset_index(drop=True) if name in df.columns else pd.Series([None] * n, dtype=object)
+        out[name] = _coerce_column(name, col)
+
+    lat, lon = out["latitude"].to_numpy(copy=True), out["longitude"].to_numpy(copy=True)
+    if geometry_name is not None and n:
+        geoms = df.geometry.reset_index(drop=True)
+        points = geoms.notna().to_numpy() & ~geoms.is_empty.to_numpy() & (geoms.geom_type == "Point").to_numpy()
+        take = points if prefer_geometry else points & (np.isnan(lat) | np.isnan(lon))
+        if take.any():
+            lon[take] = shapely.get_x(geoms.values[take])
+            lat[take] = shapely.get_y(geoms.values[take])
+            out["latitude"], out["longitude"] = pd.Series(lat), pd.Series(lon)
+    has_point = ~(np.isnan(lat) | np.isnan(lon))
+    points = np.full(n, None, dtype=object)
+    if has_point.any():
+        points[has_point] = shapely.points(lon[has_point], lat[has_point])
+
+    extras = [c for c in df.columns if c not in EVENT_FIELDS and c not in (geometry_name, "geometry")]
+    for name in extras:
+        out[name] = df[name].reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(points, crs=CRS), crs=CRS)
+
+
+def _coerce_column(name: str, col: pd.Series) -> pd.Series:
+    if name in TEXT_FIELDS:
+        if col.dtype == TEXT_DTYPE:
+            return col
+        obj = col.astype(object)
+        return obj.where(obj.notna(), None).astype(TEXT_DTYPE)
+    if name in DATE_FIELDS:
+        if col.dtype == DATE_DTYPE:
+            return col
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            col = col.dt.date
+        return pd.Series(pd.array([_to_date(v) for v in col.tolist()], dtype=DATE_DTYPE))
+    numbers = pd.to_numeric(_nulls_to_none(col))
+    if name in INT_FIELDS:
+        return numbers.astype("Int64")
+    if name in COUNT_FIELDS:
+        return numbers.fillna(0).astype("int64")
+    return numbers.astype("float64")
+
+
+def _nulls_to_none(col: pd.Series) -> pd.Series:
+    if col.dtype == object:
+        return col.where(col.notna() & (col != ""), None)
+    if pd.api.types.is_string_dtype(col.dtype):
+        col = col.astype(object)
+        return col.where(col.notna() & (col != ""), None)
+    return col
+
+
+def _to_date(value) -> dt.date | None:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).date()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        if len(text) > 10 and text[10] not in "T ":   # a date, or the date of an ISO date-time
+            raise ValueError
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"event_date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict]:
+    """The event fields of each row as plain Python values (None for missing, ISO date strings)."""
+    columns: dict[str, list] = {}
+    for name in EVENT_FIELDS:
+        col = frame[name]
+        if name in DATE_FIELDS:
+            values = [None if v is None or v is pd.NA else v.isoformat() for v in col.tolist()]
+        else:
+            obj = col.astype(object)
+            values = obj.where(obj.notna(), None).tolist()
+        if name in _NOT_NULL:
+            default = _NOT_NULL[name]
+            values = [default if v is None else v for v in values]
+        columns[name] = values
+    return [dict(zip(EVENT_FIELDS, row)) for row in zip(*(columns[name] for name in EVENT_FIELDS))]
+
+
+def frame_events(frame: pd.DataFrame) -> list[Event]:
+    return [Event(**record) for record in frame_records(frame)]
+
+
+def as_events(events) -> list[Event]:
+    """Events from what ``events_frame`` accepts, with ``event_date`` an ISO string or None."""
+    if isinstance(events, pd.DataFrame):
+        return frame_events(coerce_frame(events))
+    out = []
+    for event in events:
+        if not isinstance(event, Event):
+            event = Event(**_event_row(event))
+        if event.event_date is not None:
+            day = _to_date(event.event_date)
+            iso = day.isoformat() if day else None
+            if iso != event.event_date:
+                event = dataclasses.replace(event, event_date=iso)
+        out.append(event)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+def output_format(path: str | os.PathLike, format: str | None = None) -> str:
+    """The file suffix that decides the format (``.gpkg``, ``.geojson``, ``.csv``, ``.parquet``)."""
+    suffix = ("." + format.lstrip(".")).lower() if format else Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{path}: unknown output format '{suffix}' (use .gpkg, .geojson, .csv or .parquet)")
+    return suffix
+
+
+def write_events(events, path: str | os.PathLike, format: str | None = None) -> Path:
+    """Write events to ``path``, the format chosen by its suffix (or ``format``); returns the path.
+
+    ``.gpkg`` appends into the GeoPackage event store (duplicates merged, see ``EventStore``);
+    ``.geojson`` (RFC 7946), ``.csv`` (ACLED columns, UTF-8) and ``.parquet`` (GeoParquet)
+    replace the file atomically.
+    """
+    path = Path(path)
+    suffix = output_format(path, format)
+    if suffix == ".gpkg":
+        from .store import EventStore
+
+        EventStore(path).append(events)
+        return path
+    frame = events_frame(events)
+    writer = {".geojson": _write_geojson, ".csv": _write_csv, ".parquet": _write_parquet}[suffix]
+    with atomic_path(path) as tmp:
+        writer(frame, tmp, layer=path.stem)
+    return path
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, tmp: Path, layer: str) -> None:
+    # RFC 7946: lon/lat WGS 84, no "crs" member. Through Arrow so event_date stays a date.
+    pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GeoJSON", use_arrow=True,
+                            geometry_type="Point", layer_options={"RFC7946": "YES"})
+
+
+def _write_csv(frame: gpd.GeoDataFrame, tmp: Path, layer: str) -> None:
+    pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _write_parquet(frame: gpd.GeoDataFrame, tmp: Path, layer: str) -> None:
+    frame.to_parquet(tmp, index=False)
+
+
+class atomic_path:
+    """``with atomic_path(target) as tmp:`` write ``tmp``; on success it replaces ``target``, durably.
+
+    The temporary file lives in the target's directory (``os.replace`` is atomic only within
+    one file system) and keeps the target's suffix, which GDAL drivers look at. On any error
+    the temporary file is removed and the target is untouched.
+    """
+
+    def __init__(self, target: Path, *, copy_from: Path | None = None):
+        self.target = Path(target)
+        self.copy_from = copy_from
+
+    def __enter__(self) -> Path:
+        directory = self.target.parent
+        fd, name = tempfile.mkstemp(dir=directory, prefix=f".{self.target.name}.", suffix=f".tmp{self.target.suffix}")
+        os.close(fd)
+        self.tmp = Path(name)
+        if self.copy_from is not None:
+            with open(self.copy_from, "rb") as src, open(self.tmp, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        else:
+            os.unlink(self.tmp)   # writers (GDAL especially) want to create the file themselves
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            remove_quietly(self.tmp)
+            for side in ("-journal", "-wal", "-shm"):
+                remove_quietly(Path(f"{self.tmp}{side}"))
+            return
+        try:
+            fsync_file(self.tmp)
+            os.chmod(self.tmp, _target_mode(self.target))
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            remove_quietly(self.tmp)
+            raise
+        fsync_dir(self.target.parent)
+
+
+def _target_mode(target: Path) -> int:
+    """The replaced file's permissions, or what a plain ``open()`` would give a new file (mkstemp gives 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
+
+
+_UMASK = os.umask(0o022)   # reading the umask means setting it; done once, at import
+os.umask(_UMASK)
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_dir(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+def read_events(path: str | os.PathLike) -> list[Event]:
+    """The events in a file written by ``write_events`` (any of the four formats)."""
+    return frame_events(read_frame(path))
+
+
+def read_frame(path: str | os.PathLike) -> gpd.GeoDataFrame:
+    """The events in a ``.gpkg`` / ``.geojson`` / ``.csv`` / ``.parquet`` file, as ``events_frame`` gives them."""
+    from .store import EventStore, StoreError
+
+    path = Path(path)
+    suffix = output_format(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    if suffix == ".gpkg":
+        return EventStore(path).frame()
+    try:
+        if suffix == ".geojson":
+            # DATE_AS_STRING: GDAL would otherwise guess dates in text fields such as "published".
+            df = pyogrio.read_dataframe(path, use_arrow=True, DATE_AS_STRING="YES")
+        elif suffix == ".csv":
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        else:
+            df = gpd.read_parquet(path)
+    except (OSError, ValueError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pa.ArrowException) as exc:
+        raise StoreError(f"{path}: cannot read events ({_one_line(exc)})") from None
+    if "event_id" not in df.columns and (len(df) or any(c != "geometry" for c in df.columns)):
+        raise StoreError(f"{path}: not a geoevents events file (no event_id column)")
+    try:
+        return coerce_frame(df)
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"{path}: cannot read events ({_one_line(exc)})") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,147 @@
+"""Event extraction on whole articles: the project's own example articles, the API, and hostile text."""
+from __future__ import annotations
+
+import datetime
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geoevents.articles import read_articles
+from geoevents.cli import example_articles
+from geoevents.events import EventExtractor
+from geoevents.geoparser import Geoparser
+from geoevents.schema import EVENT_FIELDS, is_valid_type_pair
+
+SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / \
+    "coalition-strikes-euphrates.txt"
+
+
+@pytest.fixture(scope="module")
+def extractor(gazetteer):
+    return EventExtractor(Geoparser(gazetteer))
+
+
+def example(name: str):
+    path = next(p for p in example_articles() if p.name.startswith(name))
+    return next(iter(read_articles(path)))
+
+
+def at(events, place_word: str, sub_type: str | None = None):
+    return [e for e in events if e.location and place_word.lower() in e.location.lower()
+            and (sub_type is None or e.sub_event_type == sub_type)]
+
+
+def test_home_scenario_on_the_projects_own_article(extractor):
+    article = example("euphrates-strikes")
+    assert article.published == datetime.date(2017, 7, 11)  # from the dateline
+    events = extractor.extract_article(article)
+    strikes = [e for e in events if e.sub_event_type == "Air/drone strike"]
+    for town in ("Kamal", "Mayadin"):
+        found = at(strikes, town)
+        assert found, f"no air strike at {town}: {[(e.location, e.sub_event_type) for e in events]}"
+        assert found[0].actor1 == "US-led Coalition"
+        assert found[0].actor2 == "Islamic State"
+        assert found[0].geo_precision == 1
+        assert found[0].event_date == "2017-07-11" and found[0].time_precision == 1  # "on Tuesday"
+    mosul = at(events, "Mosul", "Government regains territory")
+    assert mosul and mosul[0].event_date == "2017-07-10" and mosul[0].time_precision == 1
+    assert mosul[0].event_type == "Battles"
+    assert at(events, "Raqqa"), "nothing placed in Raqqa"
+    assert not at(events, "Washington")
+
+
+def test_second_example_article(extractor):
+    events = extractor.extract_article(example("raqqa-mayadin"))
+    raqqa = at(events, "Raqqa")
+    assert raqqa and raqqa[0].sub_event_type == "Non-state actor overtakes territory"
+    assert raqqa[0].actor1 == "Syrian Democratic Forces"
+    assert raqqa[0].event_date == "2017-10-17"
+    mayadin = at(events, "Mayadin", "Government regains territory")
+    assert mayadin and mayadin[0].actor1 == "Military Forces of Syria"
+    assert mayadin[0].event_date == "2017-10-14"
+    assert mayadin[0].fatalities == 12  # "dozens of militants were killed"
+    assert not at(events, "Ain Issa")  # "would not go back until the mines ... were cleared"
+    assert not at(events, "Washington")
+
+
+def test_records_carry_every_field_and_stable_ids(extractor):
+    article = example("euphrates-strikes")
+    first = extractor.extract_article(article)
+    again = extractor.extract_article(article)
+    assert [e.event_id for e in first] == [e.event_id for e in again]
+    assert len({e.event_id for e in first}) == len(first)
+    for e in first:
+        assert list(e.to_dict()) == list(EVENT_FIELDS)
+        assert e.notes and e.trigger and e.article_id == article.id
+        assert e.published == "2017-07-11"
+
+
+def test_without_a_publication_date_only_explicit_dates_count(extractor):
+    text = ("Coalition aircraft struck Islamic State positions in Mayadin on Thursday. "
+            "On July 10, 2017, Iraqi forces retook the Old City of Mosul.")
+    events = extractor.extract(text)
+    strike = at(events, "Mayadin")[0]
+    assert strike.event_date is None and strike.time_precision is None
+    mosul = at(events, "Mosul")[0]
+    assert mosul.event_date == "2017-07-10" and mosul.time_precision == 1
+    dated = extractor.extract(text, published="2017-07-14")  # a Friday
+    assert at(dated, "Mayadin")[0].event_date == "2017-07-13"
+
+
+def test_a_sentence_without_a_place_falls_back_coarser(extractor):
+    text = ("Islamic State fighters clashed with Syrian troops in Deir ez-Zor on Monday.\n\n"
+            "Separately, gunmen abducted two journalists, the monitoring group said.")
+    events = extractor.extract(text, published="2017-09-06")
+    abduction = [e for e in events if e.sub_event_type == "Abduction/forced disappearance"]
+    assert abduction and abduction[0].location is not None
+    assert abduction[0].geo_precision in (2, 3)
+
+
+def test_api_functions_are_exported():
+    import geoevents
+
+    assert callable(geoevents.extract_events) and callable(geoevents.events_frame)
+
+
+@pytest.mark.skipif(not SHARED_ARTICLE.is_file(), reason="../shared is not beside this clone")
+def test_home_scenario_on_the_wire_story(extractor):
+    events = extractor.extract_article(next(iter(read_articles(SHARED_ARTICLE))))
+    strikes = [e for e in events if e.sub_event_type == "Air/drone strike"]
+    for town in ("Kamal", "Mayadin"):
+        found = at(strikes, town)
+        assert found, f"no strike at {town}: {[(e.location, e.sub_event_type) for e in events]}"
+        assert found[0].actor1 == "US-led Coalition" and found[0].actor2 == "Islamic State"
+    mosul = at(events, "Mosul", "Government regains territory")
+    assert mosul and mosul[0].event_date == "2017-07-10" and mosul[0].time_precision == 1
+    assert at(events, "Raqqa")
+    assert not at(events, "Pentagon")
+    assert not at(strikes, "Elbasan")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_arbitrary_text_never_crashes_and_events_are_well_formed(extractor, text):
+    for e in extractor.extract(text, published="2017-07-11"):
+        assert is_valid_type_pair(e.event_type, e.sub_event_type)
+        if e.latitude is not None:
+            assert -90 <= e.latitude <= 90 and -180 <= e.longitude <= 180
+            assert not math.isnan(e.latitude)
+        assert e.event_date is None or datetime.date.fromisoformat(e.event_date)
+        assert e.fatalities >= 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([
+    "Coalition jets struck Abu Kamal on Tuesday.", "Dozens were killed.", "ISIS fighters seized Hajin.",
+    "Protesters rallied in Basra.", "\u202e", "<script>alert(1)</script>", "in", "Mosul", "\n\n", "12",
+    "Syrian troops retook Mayadin, Syria.", "A bomb exploded near the Tabqa Dam.",
+]), max_size=12))
+def test_conflict_like_text_gives_valid_events(extractor, parts):
+    for e in extractor.extract(" ".join(parts)):
+        assert is_valid_type_pair(e.event_type, e.sub_event_type)
+        assert e.event_date is None or datetime.date.fromisoformat(e.event_date)
+        if e.latitude is not None:
+            assert -90 <= e.latitude <= 90 and -180 <= e.longitude <= 180
