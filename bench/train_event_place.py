@@ -1,19 +1,20 @@
-"""Learn the event-place scorer's weights (geoevents/data/event_place_weights.json) and report k-fold accuracy.
+"""Learn the event-place model's weights (geoevents/data/event_place_weights.json) and report k-fold accuracy.
 
     GEOEVENTS_CACHE_DIR=... python bench/train_event_place.py ../shared/data/event_location/dev.jsonl \
-        [--folds 5] [--out geoevents/data/event_place_weights.json] [--cache /tmp/geoevents-event-place]
+        [--folds 5] [--l2 1.0] [--out geoevents/data/event_place_weights.json] [--cache DIR] [--no-cv]
 
-Reads an event-location JSONL file (see geoevents.evaluate.read_event_locations), parses
-every sentence once with the geoparser's spaCy pipeline (the parsed docs and recognised
-toponyms are cached under --cache, keyed by the file's and the model's fingerprints),
-builds the candidates and features of geoevents.event_place for each sentence and fits an
-L2-regularised logistic regression (numpy only, full-batch Adam) that tells whether a
-candidate is exactly a gold span.
+Reads an event-location JSONL file (geoevents.evaluate.read_event_locations), parses every
+sentence once with the geoparser's spaCy pipeline (the parsed docs and recognised toponyms
+are cached under --cache, default /tmp/geoevents-event-place, keyed by the file's and the
+model's fingerprints), builds the candidates and features of geoevents.event_place for each
+sentence and fits the conditional log-linear model (a softmax over "no place" and the
+candidates of each sentence, L2-regularised, full-batch Adam, numpy only).
 
-It reports k-fold cross-validated scores (train on k-1 folds, score the held-out fold;
-the decision threshold is picked on the training folds only), then fits on the whole
-file and, with --out, writes the weights. Feature names are generic (dependency labels,
-NER labels, closed-class words); nothing of the data's text goes into the weights.
+It reports k-fold cross-validated scores (train on k-1 folds, score the held-out fold; the
+decision margin and list ratio are picked by an inner 3-fold cross-validation on the training
+folds only), then fits on the whole file and, with --out, writes the weights. Feature names
+are generic (dependency and NER labels, POS tags, closed-class words); nothing of the data's
+text goes into the weights. Prints one JSON report on stdout, progress on stderr.
 """
 from __future__ import annotations
 
@@ -39,8 +40,6 @@ from geoevents.event_place import (  # noqa: E402
     sentence_features,
     trigger_token,
 )
-
-
 
 # --------------------------------------------------------------------------- data
 
@@ -244,8 +243,8 @@ def main(argv=None) -> int:
     report["features"] = len(model.weights)
     if args.out:
         args.out.write_text(model.to_json(
-            about="Weights of geoevents.event_place (logistic regression over generic candidate features); "
-                  "written by bench/train_event_place.py",
+            about="Weights of geoevents.event_place: a softmax over 'no place' and the candidates of a "
+                  "sentence, linear in generic features; written by bench/train_event_place.py",
             l2=args.l2, trained_on_sentences=len(examples)) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     return 0

@@ -500,19 +500,28 @@ def _json_array_items(text: str, *, name: str, stem: str, published: date | None
             return
 
 
-def _raise_csv_field_limit() -> None:
-    # The csv module's default 128 KiB field limit is smaller than a long article.
+def _raise_csv_field_limit() -> int:
+    """Raise the csv module's field limit (128 KiB, smaller than a long article); returns the old one."""
+    previous = csv.field_size_limit()
     limit = sys.maxsize
     while True:
         try:
             csv.field_size_limit(limit)
-            return
+            return previous
         except OverflowError:
             limit //= 2
 
 
 def _read_csv(path: Path, name: str, published: date | None) -> Iterator[Item]:
-    _raise_csv_field_limit()
+    # The limit is process-wide: put it back afterwards, other readers rely on it to catch runaway quotes.
+    previous = _raise_csv_field_limit()
+    try:
+        yield from _read_csv_rows(path, name, published)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[Item]:
     # surrogateescape: a bad byte spoils only its own row, which we then skip.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
         reader = csv.reader(stream)

@@ -155,6 +155,18 @@ def _progress(args, total: int | None = None):
         yield advance
 
 
+def _up_to(progress, stage: str):
+    """A callback taking a running count of items done (what the evaluators report) for a per-item display."""
+    done = [0]
+
+    def advance(n_done: int) -> None:
+        while done[0] < n_done:
+            done[0] += 1
+            progress(stage)
+
+    return advance
+
+
 def _open_gazetteer(args):
     from .gazetteer import Gazetteer
 
@@ -275,13 +287,7 @@ def _eval_toponyms(args) -> int:
         raise UserError(str(exc)) from None
     parser = _geoparser(args)
     with _progress(args, total=len(corpus)) as progress:
-        done = [0]
-
-        def advance(n_done: int) -> None:
-            while done[0] < n_done:
-                done[0] += 1
-                progress(f"{args.mode}: {args.corpus.name}")
-
+        advance = _up_to(progress, f"{args.mode}: {args.corpus.name}")
         if args.mode == "resolve":
             def resolve_many(jobs):
                 return [[evaluate.Prediction(t.latitude, t.longitude, t.geonameid) if t.place else None
@@ -415,11 +421,18 @@ def _extractor(args):
 def _eval_event_locations(args) -> int:
     from . import evaluate
 
+    from .event_place import EventPlaceFinder
+
     try:
-        scores = evaluate.evaluate_event_locations(args.file, model=args.model, gazetteer=_open_gazetteer(args),
-                                                   quiet=args.quiet)
+        examples = evaluate.read_event_locations(args.file)
     except evaluate.CorpusError as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"{args.file}: {exc.strerror or exc}") from None
+    finder = EventPlaceFinder(_geoparser(args))
+    with _progress(args, total=len(examples)) as progress:
+        scores = evaluate.evaluate_event_locations(
+            examples, finder=finder, progress=_up_to(progress, f"event locations: {args.file.name}"))
     if args.json:
         print(json.dumps(scores))
     else:

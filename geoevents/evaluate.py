@@ -528,6 +528,12 @@ _LABELS = {
     "precision_overlap": ("precision (overlap)", "{:.1%}"),
     "recall_overlap": ("recall (overlap)", "{:.1%}"),
     "f1_overlap": ("F1 (overlap)", "{:.1%}"),
+    "accuracy": ("accuracy", "{:.1%}"),
+    "empty_accuracy": ("accuracy, no place said", "{:.1%}"),
+    "located_accuracy": ("accuracy, place said", "{:.1%}"),
+    "n_empty": ("sentences saying no place", "{:d}"),
+    "n_gold_spans": ("gold places", "{:d}"),
+    "n_predicted_spans": ("predicted places", "{:d}"),
 }
 
 

@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from spacy.tokens import Doc
 
@@ -384,7 +384,7 @@ def sentence_features(doc, trigger, cands: Sequence[Candidate], facts, lo: int =
                 any(label.split(":")[0] in _CLAUSAL for label in path[1])
     groups = _overlap_groups(cands)
     n_placey = len([g for g in groups if any(placey[cands.index(c)] for c in g)])
-    size = f"n_places={min(n_placey, 4)}"
+    n_places = f"n_places={min(n_placey, 4)}"
     importance = [(p[2] if p is not None else 0.0) for p in places]
     links = _links(doc, cands, anchors)
     ranked = sorted({round(importance[k], 3) for k in range(len(cands)) if placey[k]})
@@ -395,8 +395,9 @@ def sentence_features(doc, trigger, cands: Sequence[Candidate], facts, lo: int =
             if not placey[j]:
                 continue
             f.append(f"link={relation}")
-            size = "bigger" if importance[k] > importance[j] else "smaller" if importance[k] < importance[j] else "same"
-            f.append(f"link={relation}|{size}")
+            bigger = "bigger" if importance[k] > importance[j] else "smaller" if importance[k] < importance[j] \
+                else "same"
+            f.append(f"link={relation}|{bigger}")
         if placey[k] and len(ranked) > 1:
             f.append("importance=" + ("top" if round(importance[k], 3) == ranked[-1] else
                                       "bottom" if round(importance[k], 3) == ranked[0] else "middle"))
@@ -409,7 +410,7 @@ def sentence_features(doc, trigger, cands: Sequence[Candidate], facts, lo: int =
         closer = sum(1 for j, other in enumerate(cands) if placey[j] and lengths[j] < lengths[k] and
                      not (other.start < cand.end and cand.start < other.end))
         f.append(f"closer_places={min(closer, 3)}")
-        f.append(size)
+        f.append(n_places)
         if cand.start == lo:
             f.append("sent_start")
         f += trig
@@ -418,7 +419,7 @@ def sentence_features(doc, trigger, cands: Sequence[Candidate], facts, lo: int =
             f += [f"path={key}|{t}" for t in trig if t in ("trigger_locative_object", "trigger_passive",
                                                           "trigger_speech")]
         out.append(f)
-    none = ["NONE", "NONE|" + size] + ["NONE|" + t for t in trig]
+    none = ["NONE", "NONE|" + n_places] + ["NONE|" + t for t in trig]
     n_tokens = hi - lo
     none.append(f"NONE|length={_bucket(n_tokens, (10, 20, 30, 45))}")
     none.append(f"NONE|trigger_at={_bucket((trigger.i - lo) / max(n_tokens, 1), (0.2, 0.4, 0.6, 0.8))}")
@@ -672,7 +673,7 @@ class EventPlaceModel:
                 c.score >= self.list_ratio * top.score]
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "EventPlaceModel":
+    def load(cls, path: str | Path | None = None) -> EventPlaceModel:
         """The model in ``path``, by default the one that ships with geoevents."""
         if path is None:
             text = resources.files("geoevents").joinpath("data", WEIGHTS_FILE).read_text(encoding="utf-8")

@@ -143,6 +143,10 @@ class Geoparser:
 
     # -- recognition -----------------------------------------------------------------------
 
+    def recognise(self, doc) -> list[Toponym]:
+        """The place names in a parsed doc, unresolved (``place`` is None): recognition alone."""
+        return self._recognise(doc)
+
     def _recognise(self, doc) -> list[Toponym]:
         found: list[Toponym] = []
         taken = [False] * len(doc)

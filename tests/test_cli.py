@@ -121,14 +121,14 @@ def test_eval_on_a_file_that_is_not_a_corpus(cache_dir, tmp_path):
     assert result.returncode == 2 and "notes.xml" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_geoparse_examples_is_the_quick_start(cache_dir, gazetteer):
+def test_geoparse_examples(cache_dir, gazetteer):
     result = run(["geoparse", "--examples", "-q"], cache_dir)
     assert result.returncode == 0, result.stderr
     assert "Abu Kamal" in result.stdout and "Deir ez-Zor province" in result.stdout
     assert run(["geoparse", "-q"], cache_dir).returncode == 2
 
 
-def test_parse_examples_into_the_store_twice_adds_nothing(cache_dir, gazetteer, tmp_path):
+def test_parse_examples_is_the_quick_start_and_twice_adds_nothing(cache_dir, gazetteer, tmp_path):
     store = tmp_path / "events.gpkg"
     first = run(["parse", "--examples", "-o", str(store), "--json", "-q"], cache_dir)
     assert first.returncode == 0, first.stderr

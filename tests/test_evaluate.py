@@ -463,14 +463,16 @@ def test_evaluate_event_locations_runs_a_finder_in_batches(tmp_path):
     path.write_text("\n".join([_event_line(text, (5, 11), (12, 17))] * 5) + "\n", encoding="utf-8")
 
     class Finder:
-        calls = []
+        def __init__(self):
+            self.calls = []
 
         def locations_for_texts(self, items, batch_size=64):
             self.calls.append(len(items))
             return [[(12, 17)] for _ in items]
 
     done = []
-    scores = evaluate_event_locations(path, Finder(), batch_size=2, progress=done.append)
+    finder = Finder()
+    scores = evaluate_event_locations(path, finder, batch_size=2, progress=done.append)
     assert scores["accuracy"] == 1.0 and scores["n"] == 5
-    assert Finder.calls == [2, 2, 1] and done == [2, 4, 5]
+    assert finder.calls == [2, 2, 1] and done == [2, 4, 5]
     assert evaluate_event_locations(path, Finder(), limit=3)["n"] == 3

@@ -7,16 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from geoevents.event_place import WEIGHTS_FILE, EventPlaceFinder, EventPlaceModel, find_candidates
+from geoevents.event_place import (
+    WEIGHTS_FILE,
+    EventPlaceFinder,
+    EventPlaceModel,
+    find_candidates,
+)
 from geoevents.geoparser import Geoparser
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # The dev-file guard: accuracy of the shipped weights on a fixed subset of the development
 # file (every sixth sentence, 1,615 of them). The weights were trained on the whole file, so
-# this is a regression check, not a measure of accuracy on unseen text (see the README).
+# this is a regression check, not a measure of accuracy on unseen text (0.78 in 5-fold CV).
 DEV_SUBSET_STEP = 6
-DEV_SUBSET_MIN_ACCURACY = 0.82  # 0.841 measured
+DEV_SUBSET_MIN_ACCURACY = 0.81  # 0.833 measured
 
 
 @pytest.fixture(scope="module")
