@@ -407,7 +407,7 @@ def _print_events(events: list) -> None:
         where = f"{e.location} ({e.latitude:.4f}, {e.longitude:.4f}) p{e.geo_precision}" if e.latitude is not None \
             else "place unknown"
         when = f"{e.event_date} t{e.time_precision}" if e.event_date else "date unknown"
-        actors = " vs ".join(a for a in (e.actor1, e.actor2) if a) or "actors unknown"
+        actors = f"{e.actor1 or 'unknown actor'}" + (f" vs {e.actor2}" if e.actor2 else "")
         dead = f", {e.fatalities} killed" if e.fatalities else ""
         print(f"{when:<16} {e.sub_event_type:<36} {where:<44} {actors}{dead}")
 

@@ -37,7 +37,7 @@ from .event_types import AIR, ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, SHELLI
 from .fatalities import fatalities as count_fatalities
 from .gazetteer.geocoder import haversine_km
 from .geoparser import Geoparser, Toponym, default_geoparser
-from .places_context import demonym_country
+from .places_context import ADMIN_SUFFIXES, demonym_country
 from .schema import EVENT_TYPE_OF, Event, make_event_id, text_key
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ class EventExtractor:
             top = next((t for t in toponyms if t.start < end and start < t.end and t.place is not None
                         and not t.metonymic), None)
             if top is not None:
-                place, confidence = top.place, max(top.confidence, 0.3)
+                place, confidence = _town_of_same_name(top), max(top.confidence, 0.3)
                 start, end = top.start, top.end
             else:
                 place = self._lookup(sent.doc.text[start:end], toponyms)
@@ -430,6 +430,21 @@ def _territory_by_actor(sub_type: str, actor1: str | None, mentions: list[ActorM
 
 
 # -- places ----------------------------------------------------------------------------------
+
+def _town_of_same_name(top: Toponym):
+    """ "clashes in Raqqa": an event happens in the city, not the province named after it, unless the
+    text says "province"."""
+    place = top.place
+    if place.raw["feature_class"] != "A" or place.raw["feature_code"].startswith("PCL") or \
+            ADMIN_SUFFIXES.search(top.text):
+        return place
+    for other in top.candidates:
+        raw = other.raw
+        if raw["feature_class"] == "P" and raw["country_code"] == place.raw["country_code"] and \
+                raw["admin1"] == place.raw["admin1"] and raw.get("population", 0) >= 10_000:
+            return other
+    return place
+
 
 def _is_near(doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
