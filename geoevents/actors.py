@@ -20,7 +20,6 @@ COUNTRY = "{country}"  # filled with the event's country when the event is built
 
 STATE, COALITION, NONSTATE, CIVILIANS, PROTESTERS, RIOTERS, UNIDENTIFIED = (
     "state", "coalition", "nonstate", "civilians", "protesters", "rioters", "unidentified")
-ARMED_KINDS = frozenset({STATE, COALITION, NONSTATE, UNIDENTIFIED})
 
 # "<demonym> <modifier>* <noun>": "Iraqi federal police", "Syrian government forces", "Russian warplanes".
 _FORCE_MODIFIERS = frozenset(

@@ -40,9 +40,6 @@ ARMED_WORDS = frozenset(
     ["soldier", "soldiers", "troops", "troop", "army", "forces", "force", "fighter", "fighters", "militant", "militants", "member", "members", "jihadist", "jihadists", "insurgent", "insurgents", "rebel", "rebels", "policeman", "policemen", "police", "officer", "officers", "guard", "guards", "commander", "commanders", "militia", "militiamen", "gunmen", "gunman", "position", "positions", "checkpoint", "checkpoints", "base", "bases", "convoy", "convoys", "patrol", "patrols", "terrorist", "terrorists", "personnel"])
 TERRITORY_WORDS = frozenset(
     ["town", "towns", "city", "cities", "village", "villages", "area", "areas", "district", "districts", "neighbourhood", "neighborhood", "neighbourhoods", "neighborhoods", "hill", "hills", "base", "bases", "airport", "airbase", "region", "province", "territory", "territories", "outskirts", "suburb", "suburbs", "quarter", "quarters", "camp", "crossing", "checkpoint", "checkpoints", "dam", "field", "fields", "stronghold", "strongholds", "bastion", "capital", "road", "highway", "mountain", "mountains", "countryside"])
-PROTEST_INTERVENTION_WORDS = frozenset(
-    ["tear", "gas", "dispersed", "disperse", "water", "cannon", "cannons", "rubber", "batons", "baton", "arrested", "detained"])
-LETHAL_WORDS = frozenset(["killed", "killing", "shot", "dead", "live", "ammunition", "fire", "opened", "died"])
 
 # What a word reports when nothing else in the sentence narrows it.
 _FIXED = {

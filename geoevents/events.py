@@ -13,7 +13,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -68,7 +68,6 @@ class _Draft:
     fatalities: int
     confidence: float
     generic: bool
-    sources: list = field(default_factory=list)
 
     @property
     def event_type(self) -> str:
