@@ -21,6 +21,7 @@ _EXPORTS = {
     "write_events": "geoevents.export",
     "read_events": "geoevents.export",
     "EventStore": "geoevents.store",
+    "make_map": "geoevents.maps",
 }
 
 # The geoparser is light to import (spaCy itself loads on first use), so it is bound eagerly.

@@ -95,23 +95,44 @@ def _parser() -> argparse.ArgumentParser:
                           help="also geoparse the example articles that ship with geoevents")
     geoparse.set_defaults(run=_geoparse)
 
+    # What `parse` and `map` share: articles to read and their publication date.
+    articles_flags = argparse.ArgumentParser(add_help=False)
+    articles_flags.add_argument("inputs", nargs="*", metavar="INPUT")
+    articles_flags.add_argument("--published", default=None, metavar="DATE",
+                                help="publication date for articles that carry none (e.g. 2017-07-11); relative "
+                                     "dates such as 'on Thursday' are resolved against it")
+    articles_flags.add_argument("--examples", action="store_true",
+                                help="also read the example articles that ship with geoevents")
+
     parse = commands.add_parser(
-        "parse", parents=[common, json_flag, model_flag], help="extract dated, geolocated events from articles",
+        "parse", parents=[common, json_flag, model_flag, articles_flags],
+        help="extract dated, geolocated events from articles",
         description="Extract ACLED-style events (type, actors, fatalities, date, place) from articles and write "
                     "them to FILE.gpkg (the event store: appends, never duplicates), .geojson, .csv or .parquet. "
                     "INPUT is a text file, a folder, a JSON Lines or CSV file of articles (fields id, title, "
                     "text, url, source, published), or - for standard input. Bad articles are reported and "
                     "skipped; the exit code is 1 when any input was skipped.")
-    parse.add_argument("inputs", nargs="*", metavar="INPUT")
     parse.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                        help="where to write the events (.gpkg, .geojson, .csv, .parquet); without it the "
                             "events are printed")
-    parse.add_argument("--published", default=None, metavar="DATE",
-                       help="publication date for articles that carry none (e.g. 2017-07-11); relative dates "
-                            "such as 'on Thursday' are resolved against it")
-    parse.add_argument("--examples", action="store_true",
-                       help="also parse the example articles that ship with geoevents")
     parse.set_defaults(run=_parse)
+
+    map_command = commands.add_parser(
+        "map", parents=[common, model_flag, articles_flags],
+        help="draw events on a layered, self-contained HTML map",
+        description="Draw events on a layered HTML map (one layer per event type sharing one marker cluster, "
+                    "a heat map, places mentioned, the Euphrates and Tigris, country outlines, a date slider). "
+                    "INPUT is an events file written by 'geoevents parse' (.gpkg, .geojson, .csv, .parquet) or "
+                    "articles as 'parse' reads them (text files, folders, .jsonl, .csv, - for stdin). The HTML "
+                    "file works offline: every script and stylesheet is inlined unless --cdn is given.")
+    map_command.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html",
+                             help="where to write the map")
+    map_command.add_argument("--overlay", action="append", default=[], type=Path, metavar="FILE",
+                             help="a GeoJSON file drawn as an extra layer (repeatable)")
+    map_command.add_argument("--cdn", action="store_true",
+                             help="load Leaflet and its plugins from CDNs: a much smaller file that needs a network")
+    map_command.add_argument("--title", default=None, metavar="T", help="title shown on the map and the page")
+    map_command.set_defaults(run=_map)
 
     evaluate = commands.add_parser("eval", help="evaluate against standard corpora",
                                    description="Evaluate geoevents against standard annotated corpora.")
@@ -350,6 +371,85 @@ def _parse(args) -> int:
               + (f"; {report.count} skipped" if report.count else ""), file=sys.stderr)
     else:
         _print_events(printed)
+    return 1 if report.count else 0
+
+
+_EVENT_FILE_SUFFIXES = (".gpkg", ".geojson", ".csv", ".parquet")
+
+
+def _map(args) -> int:
+    from .articles import ReadReport, parse_published, read_articles
+    from .store import StoreError
+
+    inputs = [*args.inputs, *(map(str, example_articles()) if args.examples else ())]
+    if not inputs:
+        raise UserError("give events files (.gpkg, .geojson, .csv, .parquet), articles, or --examples")
+    if args.output.suffix.lower() not in (".html", ".htm"):
+        raise UserError(f"{args.output}: the map is an HTML file (use a .html name)")
+    if not args.output.parent.exists():
+        raise UserError(f"{args.output}: folder {args.output.parent} does not exist")
+    for overlay in args.overlay:
+        if not overlay.is_file():
+            raise UserError(f"{overlay}: no such file")
+    try:
+        published = parse_published(args.published)
+    except ValueError as exc:
+        raise UserError(f"--published: {exc}") from None
+
+    events: list = []
+    article_inputs: list[str] = []
+    for name in inputs:
+        if name != "-" and not Path(name).exists():
+            raise UserError(f"{name}: no such file or folder")
+        if name != "-" and Path(name).suffix.lower() in _EVENT_FILE_SUFFIXES and Path(name).is_file():
+            from .export import read_events
+
+            try:
+                events.extend(read_events(name))
+                continue
+            except StoreError as exc:
+                # A CSV without event columns is a CSV of articles.
+                if not (Path(name).suffix.lower() == ".csv" and "not a geoevents events file" in str(exc)):
+                    raise UserError(str(exc)) from None
+        article_inputs.append(name)
+
+    places: list = []
+    report = ReadReport()
+    n_articles = 0
+    if article_inputs:
+        extractor = _extractor(args)
+        nlp = extractor.geoparser.nlp
+        with _progress(args) as progress:
+            for article in read_articles(article_inputs, published=published, report=report):
+                doc = nlp(article.text)
+                found = extractor.events(doc, article)
+                sites = {(e.latitude, e.longitude) for e in found if e.latitude is not None}
+                sites |= {e.geonameid for e in found if e.geonameid is not None}
+                for toponym in extractor.geoparser.toponyms(doc):
+                    if (toponym.place is None or toponym.metonymic or toponym.geonameid in sites
+                            or (toponym.latitude, toponym.longitude) in sites):
+                        continue
+                    places.append(toponym)
+                events.extend(found)
+                n_articles += 1
+                progress(f"{n_articles} articles, {len(events)} events")
+        for line in report.lines():
+            print(f"geoevents: {line}", file=sys.stderr)
+
+    from .maps import make_map
+
+    try:
+        fmap = make_map(events, places=places, overlays=args.overlay, title=args.title, cdn=args.cdn)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        fmap.save(str(args.output))
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    drawn = sum(1 for e in events if e.latitude is not None and e.longitude is not None)
+    if not args.quiet:
+        print(f"{drawn} events mapped ({len(events) - drawn} without a place), {len(set(t.text for t in places))} "
+              f"other places -> {args.output} ({args.output.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 1 if report.count else 0
 
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "geoevents" / "examples"
 
 COMMANDS = [[], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["gazetteer", "info"],
-            ["geoparse"], ["parse"], ["eval"], ["eval", "toponyms"], ["eval", "event-locations"]]
+            ["geoparse"], ["parse"], ["map"], ["eval"], ["eval", "toponyms"], ["eval", "event-locations"]]
 
 
 def run(args, cache_dir, stdin=None):

@@ -4,7 +4,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
+import math
 import os
+import sqlite3
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +17,7 @@ import pytest
 from shapely.geometry import Point
 
 from geoevents import export
-from geoevents.export import events_frame, read_events, write_events
+from geoevents.export import COORD_CHECK, coordinate_checks, events_frame, flag_misplaced, read_events, read_frame, write_events
 from geoevents.schema import EVENT_FIELDS, Event
 
 ABU_KAMAL = (34.45226, 40.91854)
@@ -58,7 +61,7 @@ def sample_events() -> list[Event]:
 
 def test_frame_has_acled_columns_points_and_wgs84():
     frame = events_frame(sample_events())
-    assert list(frame.columns) == [*EVENT_FIELDS, "geometry"]
+    assert list(frame.columns) == [*EVENT_FIELDS, COORD_CHECK, "geometry"]
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.iloc[0].equals(Point(ABU_KAMAL[1], ABU_KAMAL[0]))    # x = lon, y = lat
     assert frame.geometry.iloc[2] is None                                      # no coordinates, no point
@@ -128,7 +131,7 @@ def test_geojson_is_rfc7946(tmp_path):
     first = doc["features"][0]
     assert first["geometry"] == {"type": "Point", "coordinates": [ABU_KAMAL[1], ABU_KAMAL[0]]}   # lon, lat
     assert first["properties"]["event_date"] == "2017-10-12"
-    assert list(first["properties"]) == list(EVENT_FIELDS)
+    assert list(first["properties"]) == [*EVENT_FIELDS, COORD_CHECK]
     assert doc["features"][2]["geometry"] is None
     assert doc["features"][2]["properties"]["event_date"] is None
 
@@ -137,7 +140,7 @@ def test_csv_has_acled_columns_and_no_geometry(tmp_path):
     path = write_events(sample_events(), tmp_path / "events.csv")
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == list(EVENT_FIELDS)                    # latitude/longitude columns, no WKT
+    assert list(rows[0]) == [*EVENT_FIELDS, COORD_CHECK]          # latitude/longitude columns, no WKT
     assert rows[0]["event_date"] == "2017-10-12"
     assert (float(rows[0]["latitude"]), float(rows[0]["longitude"])) == ABU_KAMAL
     assert rows[1]["notes"].startswith('Clashes near "Mayadin", شرق دير الزور')
@@ -149,7 +152,7 @@ def test_parquet_is_geoparquet(tmp_path):
     frame = gpd.read_parquet(path)
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.iloc[0].equals(Point(ABU_KAMAL[1], ABU_KAMAL[0]))
-    assert list(frame.columns) == [*EVENT_FIELDS, "geometry"]
+    assert list(frame.columns) == [*EVENT_FIELDS, COORD_CHECK, "geometry"]
 
 
 def test_gpkg_written_through_the_store_opens_in_gdal(tmp_path):
@@ -215,3 +218,154 @@ def test_reading_a_missing_or_foreign_file(tmp_path):
     other.write_text("name,value\nMosul,1\n", encoding="utf-8")
     with pytest.raises(StoreError, match="no event_id column"):
         read_events(other)
+
+
+# --- what QGIS sees: every export read back through GDAL -----------------------------------------
+
+def events_bounds(events) -> tuple[float, float, float, float]:
+    placed = [e for e in events if e.latitude is not None]
+    return (min(e.longitude for e in placed), min(e.latitude for e in placed),
+            max(e.longitude for e in placed), max(e.latitude for e in placed))
+
+
+def gdal_types(path, **kwargs) -> dict[str, str]:
+    info = pyogrio.read_info(path, **kwargs)
+    return dict(zip(info["fields"], info["ogr_types"]))
+
+
+def test_geojson_coordinates_ids_and_property_types(tmp_path):
+    events = sample_events()
+    events[0] = make_event(coords=(34.452261234567, 40.918541987654))
+    path = write_events(events, tmp_path / "events.geojson")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in doc
+    assert doc["features"][0]["geometry"]["coordinates"] == [40.918542, 34.452261]   # lon, lat, 6 decimals
+    assert [f["id"] for f in doc["features"]] == [e.event_id for e in events]        # string ids = event_id
+    assert all(isinstance(f["id"], str) for f in doc["features"])
+    for name in [*EVENT_FIELDS, COORD_CHECK]:                    # one JSON type per property (or null)
+        kinds = {type(f["properties"][name]).__name__ for f in doc["features"]} - {"NoneType"}
+        assert len(kinds) <= 1, (name, kinds)
+    assert {f["properties"]["latitude"].__class__ for f in doc["features"] if f["properties"]["latitude"]} == {float}
+
+
+def test_geojson_read_by_gdal(tmp_path):
+    events = sample_events()
+    path = write_events(events, tmp_path / "events.geojson")
+    info = pyogrio.read_info(path, force_total_bounds=True)
+    types = dict(zip(info["fields"], info["ogr_types"]))
+    assert info["features"] == len(events) and info["geometry_type"] == "Point"
+    assert info["crs"] == "EPSG:4326"
+    assert types["event_date"] == "OFTDate"                      # QGIS shows a Date field
+    assert types["latitude"] == types["longitude"] == types["confidence"] == "OFTReal"
+    assert types["fatalities"] == types["time_precision"] == types["geonameid"] == "OFTInteger"
+    assert types["event_id"] == types["notes"] == types[COORD_CHECK] == "OFTString"
+    assert info["total_bounds"] == pytest.approx(events_bounds(events))
+    df = pyogrio.read_dataframe(path)
+    assert df["event_id"].tolist() == [e.event_id for e in events]
+    assert tuple(df.total_bounds) == pytest.approx(events_bounds(events))
+
+
+def test_gpkg_read_by_gdal_has_a_spatial_index_and_dates(tmp_path):
+    events = sample_events()
+    path = write_events(events[:2], tmp_path / "events.gpkg")
+    write_events(events, path)                                   # a second append rewrites the layer
+    info = pyogrio.read_info(path, layer="events", force_total_bounds=True)
+    types = dict(zip(info["fields"], info["ogr_types"]))
+    assert info["features"] == len(events)
+    assert types["event_date"] == "OFTDate" and types[COORD_CHECK] == "OFTString"
+    assert info["total_bounds"] == pytest.approx(events_bounds(events))
+    assert list(info["fields"][:len(EVENT_FIELDS) + 1]) == [*EVENT_FIELDS, COORD_CHECK]
+    with sqlite3.connect(path) as db:
+        ext = db.execute("SELECT table_name, column_name, extension_name FROM gpkg_extensions "
+                         "WHERE extension_name = 'gpkg_rtree_index'").fetchall()
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        geometry_column = ext[0][1] if ext else None
+        assert ext and ext[0][0] == "events"
+        rtree = f"rtree_events_{geometry_column}"
+        assert rtree in tables
+        assert db.execute(f"SELECT count(*) FROM {rtree}").fetchone()[0] == 3     # one entry per point
+        date_type = db.execute("SELECT type FROM pragma_table_info('events') WHERE name = 'event_date'").fetchone()
+    assert date_type == ("DATE",)
+
+
+def test_csv_read_by_gdal(tmp_path):
+    events = sample_events()
+    path = write_events(events, tmp_path / "events.csv")
+    options = {"X_POSSIBLE_NAMES": "longitude", "Y_POSSIBLE_NAMES": "latitude", "AUTODETECT_TYPE": "YES",
+               "KEEP_GEOM_COLUMNS": "YES"}
+    info = pyogrio.read_info(path, force_total_bounds=True, **options)
+    types = dict(zip(info["fields"], info["ogr_types"]))
+    assert list(info["fields"]) == [*EVENT_FIELDS, COORD_CHECK]
+    assert info["features"] == len(events)
+    assert types["event_date"] == "OFTDate" and types["latitude"] == "OFTReal"
+    assert types["fatalities"] == "OFTInteger"
+    assert info["total_bounds"] == pytest.approx(events_bounds(events))
+
+
+def test_parquet_is_geoparquet_with_bounds(tmp_path):
+    import pyarrow.parquet as pq
+
+    events = sample_events()
+    path = write_events(events, tmp_path / "events.parquet")
+    geo = json.loads(pq.read_schema(path).metadata[b"geo"])
+    assert geo["primary_column"] == "geometry"
+    assert geo["columns"]["geometry"]["encoding"] == "WKB"
+    assert tuple(geo["columns"]["geometry"]["bbox"]) == pytest.approx(events_bounds(events))
+    table = pq.read_table(path)
+    assert table.schema.field("event_date").type == pa.date32()
+    assert table.schema.names == [*EVENT_FIELDS, COORD_CHECK, "geometry"]
+    if "Parquet" in pyogrio.list_drivers():                      # GDAL builds with Arrow read it too
+        info = pyogrio.read_info(path, force_total_bounds=True)
+        assert info["features"] == len(events)
+        assert info["total_bounds"] == pytest.approx(events_bounds(events))
+
+
+# --- coordinates that are not in the event's country are flagged -----------------------------------
+
+JARABULUS = (36.8175, 38.0111)        # on the Turkish border
+MOSUL = (36.335, 43.119)
+
+
+def test_coordinate_checks():
+    nan = math.nan
+    checks = coordinate_checks(
+        [ABU_KAMAL[0], ABU_KAMAL[1], JARABULUS[0], MOSUL[0], MOSUL[0], MOSUL[0], nan, 95.0, MOSUL[0]],
+        [ABU_KAMAL[1], ABU_KAMAL[0], JARABULUS[1], MOSUL[1], MOSUL[1], MOSUL[1], 40.0, 40.0, MOSUL[1]],
+        ["SYR", "SYR", "SYR", "SYR", None, "IRQ", "SYR", "SYR", None],
+        ["Syria", "Syria", "Syria", "Syria", "Iraq", None, "Syria", "Syria", "Atlantis"])
+    assert checks.tolist() == ["ok", "swapped lat/lon?", "ok", "outside country", "ok", "ok",
+                               "no coordinates", "outside country", "unknown country"]
+
+
+def test_border_margin():
+    # Karkamis, Turkey, 2 km over the border from Jarabulus: inside the 25 km margin; Gaziantep, 50 km: outside.
+    assert coordinate_checks([36.834, 37.066], [37.999, 37.383], ["SYR", "SYR"], [None, None]).tolist() == [
+        "ok", "outside country"]
+
+
+def test_misplaced_events_are_flagged_in_every_format_and_logged(tmp_path, caplog):
+    events = [make_event(),
+              make_event("GE00000000000002", "Mayadin", (MAYADIN[1], MAYADIN[0])),     # lat/lon swapped
+              make_event("GE00000000000003", "Mosul", MOSUL),                        # Iraq, said to be Syria
+              make_event("GE00000000000004", None, None)]
+    expected = ["ok", "swapped lat/lon?", "outside country", "no coordinates"]
+    assert flag_misplaced(events)[COORD_CHECK].tolist() == expected
+    for suffix in (".geojson", ".csv", ".parquet", ".gpkg"):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="geoevents.export"):
+            path = write_events(events, tmp_path / f"events{suffix}")
+        warned = " ".join(r.getMessage() for r in caplog.records)
+        assert "GE00000000000002" in warned and "GE00000000000003" in warned
+        assert "GE00000000000001" not in warned
+        assert read_frame(path)[COORD_CHECK].tolist() == expected
+        assert read_events(path) == events                                            # written as given
+        if suffix != ".parquet":
+            layer = {"layer": "events"} if suffix == ".gpkg" else {}
+            assert pyogrio.read_dataframe(path, read_geometry=False, **layer)[COORD_CHECK].tolist() == expected
+
+
+def test_coord_check_is_recomputed_not_trusted(tmp_path):
+    path = write_events([make_event()], tmp_path / "events.csv")
+    text = path.read_text(encoding="utf-8").replace(",ok\n", ",outside country\n")
+    path.write_text(text.replace("34.45226,40.91854", "40.91854,34.45226"), encoding="utf-8")
+    assert read_frame(path)[COORD_CHECK].tolist() == ["swapped lat/lon?"]

@@ -1,0 +1,245 @@
+"""The HTML map as a user gets it: its layers, one self-contained file, hostile text kept inert, its size.
+
+No browser here (tests/test_browser.py drives headless Chromium against these pages); these
+tests read the HTML and the JSON payload it carries.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import folium
+import pytest
+
+import geoevents
+from geoevents.export import events_frame, write_events
+from geoevents.maps import LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_RIVERS, make_map
+from geoevents.schema import EVENT_TYPES, Event
+
+REPO = Path(__file__).resolve().parents[1]
+
+HOSTILE_NOTES = ("<script>alert(1)</script> <img src=x onerror=alert(1)> </script><b>bold</b> "
+                 "{{ 7*7 }} {% raw %} \u2028 & <!-- end")
+
+
+def event(i: int = 0, **fields) -> Event:
+    base = dict(event_id=f"GE{i:014d}", event_date="2017-07-11", time_precision=1, event_type="Battles",
+                sub_event_type="Armed clash", actor1="Syrian Democratic Forces", actor2="Islamic State",
+                location="Raqqa", latitude=35.9528, longitude=39.0079, geo_precision=1, fatalities=3,
+                source="Example Wire", source_url="https://news.example/raqqa", notes="Fighting in Raqqa.")
+    base.update(fields)
+    return Event(**base)
+
+
+def sample_events() -> list[Event]:
+    return [
+        event(0),
+        event(1, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", location="Mayadin",
+              latitude=35.0198, longitude=40.4515, event_date="2017-09-20", time_precision=2, fatalities=0),
+        event(2, event_type="Violence against civilians", sub_event_type="Attack", location="Abu Kamal",
+              latitude=34.4523, longitude=40.9185, event_date="2017-10-01", time_precision=3),
+        event(3, latitude=None, longitude=None, location=None),          # no place: not drawn
+    ]
+
+
+def render(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+def payload(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="geoevents-data-[^"]+">(.*?)</script>', page, re.S)
+    assert match, "no event payload in the page"
+    return json.loads(match.group(1))
+
+
+def test_make_map_is_a_folium_map_with_every_layer_in_one_control():
+    fmap = geoevents.make_map(sample_events(), places=[("Tabqa", 35.8376, 38.5483)])
+    assert isinstance(fmap, folium.Map)
+    page = render(fmap)
+    assert page.count("L.control.layers(") == 1
+    for name in ["Battles", "Explosions/Remote violence", "Violence against civilians", LAYER_HEAT,
+                 LAYER_PLACES, LAYER_RIVERS, LAYER_OUTLINES, LAYER_COUNTRIES, "OpenStreetMap (online)"]:
+        assert json.dumps(name) in page, name
+    assert len(re.findall(r"= L\.featureGroup\.subGroup\(", page)) == 3   # one per event type present
+    assert len(re.findall(r"= L\.markerClusterGroup\(", page)) == 1
+    assert "L.heatLayer(" in page
+    assert '"maxZoom": 18' in page                            # on the map itself, so clusters work tile-less
+    data = payload(page)
+    assert len(data["events"]) == 3                           # the event with no place is skipped
+    assert data["places"] == [["Tabqa", 35.8376, 38.5483]]
+    assert {"Syria", "Iraq"} <= {c[0] for c in data["countries"]}
+
+
+def test_accepts_a_frame_and_dicts_and_toponyms():
+    frame = events_frame(sample_events())
+    assert len(payload(render(make_map(frame)))["events"]) == 3
+    dicts = [e.to_dict() for e in sample_events()]
+    assert len(payload(render(make_map(dicts)))["events"]) == 3
+    toponym = geoevents.Toponym(text="Tabqa", start=0, end=5, label="GPE", place=None)
+    assert payload(render(make_map(dicts, places=[toponym])))["places"] == []   # unresolved: skipped
+
+
+def test_payload_decodes_back_to_the_events():
+    data = payload(render(make_map(sample_events()[:2])))
+    cols = data["columns"]
+    row = data["events"][1]
+    text = lambda key: data["strings"][row[cols[key]]]                              # noqa: E731
+    assert data["types"][row[cols["type"]]] == "Explosions/Remote violence"
+    assert text("sub") == "Air/drone strike" and text("loc") == "Mayadin" and text("id") == "GE00000000000001"
+    assert row[cols["day"]] * 86400 == time.mktime(time.strptime("2017-09-20", "%Y-%m-%d")) - time.timezone
+    assert (row[cols["lat"]], row[cols["lon"]], row[cols["tp"]]) == (35.0198, 40.4515, 2)
+
+
+def test_self_contained_page_links_no_script_or_stylesheet():
+    page = render(make_map(sample_events()))
+    tags = re.findall(r"<(?:script|link|img)\b[^>]*>", page)
+    assert not [t for t in tags if re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", t)], tags
+    assert "@import" not in page
+    assert "L.markerClusterGroup" in page and "leaflet-heat" in page.lower() or "L.heatLayer" in page
+    assert "jquery" not in page.lower() and "bootstrap.bundle" not in page
+    assert "L.FeatureGroup.SubGroup" in page                 # the project's own sub-group code, inlined
+    assert "data:image/png;base64," in page                  # Leaflet's layer-control icons travel too
+
+
+def test_cdn_mode_links_leaflet_from_its_cdn():
+    page = render(make_map(sample_events(), cdn=True))
+    assert re.search(r'<script src="https://[^"]*leaflet[^"]*\.js"', page)
+    assert len(page) < 150_000
+    assert "L.FeatureGroup.SubGroup" in page                 # bulk add/remove the slider needs
+
+
+@pytest.mark.parametrize("field", ["notes", "actor1", "location", "source", "sub_event_type"])
+def test_hostile_text_never_becomes_markup(field):
+    hostile = event(0, **{field: HOSTILE_NOTES, "source_url": "javascript:alert(1)"})
+    page = render(make_map([hostile], title="</title><script>alert(2)</script>"))
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "<b>bold" not in page
+    assert "javascript:alert(1)" not in page.split('<script type="application/json"')[0]
+    assert "\u2028" not in page
+    assert "{{ 7*7 }}" in page.replace("\\u0026", "&")      # Jinja never saw the text: it is still there
+    data = payload(page)
+    values = data["strings"] + data["types"]
+    assert HOSTILE_NOTES in values                           # escaped for the page, intact for the reader
+    assert "<\\/script>" not in page.split('<script type="application/json"')[1].split("</script>")[0]
+
+
+def test_hostile_event_type_and_overlay_name_are_escaped(tmp_path):
+    overlay = tmp_path / "<img src=x onerror=alert(1)>.geojson"
+    overlay.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "<script>alert(3)</script>"},
+         "geometry": {"type": "LineString", "coordinates": [[39.0, 35.9], [40.1, 35.3]]}}]}))
+    page = render(make_map([event(0, event_type="<script>alert(4)</script>")], overlays=[overlay]))
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "lt;img src=x onerror=alert(1)" in page           # the layer name, as an HTML entity (then JSON-escaped)
+    assert "alert(3)" not in page                            # overlay properties are not carried at all
+
+
+def test_overlays_from_dicts_and_bad_files(tmp_path):
+    shape = {"type": "Polygon", "coordinates": [[[39, 35], [40, 35], [40, 36], [39, 35]]]}
+    page = render(make_map(sample_events(), overlays=[shape]))
+    assert json.dumps("Overlay 1") in page
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match="bad.geojson"):
+        make_map(sample_events(), overlays=[bad])
+
+
+def view_bounds(page: str):
+    return json.loads(re.findall(r"\.fitBounds\(\s*(\[\[[-0-9., \[\]]*\]\])", page)[-1])
+
+
+def test_view_frames_the_euphrates_valley_for_syria_and_iraq():
+    page = render(make_map([event(0)]))                      # one event in Raqqa
+    (south, west), (north, east) = view_bounds(page)
+    assert south < 33.5 and north > 36.5 and west < 38.1 and east > 43.5
+    page = render(make_map([event(0, latitude=48.85, longitude=2.35, location="Paris")]))
+    (south, west), (north, east) = view_bounds(page)
+    assert 48 < south < 48.85 < north < 49.5 and 1.5 < west < 2.35 < east < 3
+
+
+def test_all_event_types_have_a_style_and_the_legend_is_data():
+    events = [event(i, event_type=t, sub_event_type=subs[0]) for i, (t, subs) in enumerate(EVENT_TYPES.items())]
+    data = payload(render(make_map(events)))
+    assert data["types"] == list(EVENT_TYPES)
+    assert len({(s["color"], s["shape"]) for s in data["styles"].values()}) == len(EVENT_TYPES)
+
+
+def test_page_hooks_for_browser_tests_are_present():
+    page = render(make_map(sample_events()))
+    for hook in ("window.geoevents = api", "visibleCount", "setDateRange", "geoevents-date-", "data-geoevents-count"):
+        assert hook in page, hook
+
+
+def synthetic(n: int) -> list[Event]:
+    types = list(EVENT_TYPES.items())
+    return [event(i, event_type=types[i % 6][0], sub_event_type=types[i % 6][1][0],
+                  latitude=33 + (i % 997) / 250, longitude=38 + (i % 991) / 200,
+                  event_date=f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}", fatalities=i % 7,
+                  location=f"Town {i % 500}", notes=f"Coalition aircraft struck positions near Town {i % 500} "
+                                                      f"on day {i // 3}, killing several fighters, officials said.")
+            for i in range(n)]
+
+
+def test_bytes_per_event_at_10k(tmp_path, record_property):
+    events = synthetic(10_000)
+    small, big = tmp_path / "one.html", tmp_path / "ten-k.html"
+    make_map(events[:1]).save(str(small))
+    started = time.perf_counter()
+    make_map(events).save(str(big))
+    seconds = time.perf_counter() - started
+    per_event = (big.stat().st_size - small.stat().st_size) / (len(events) - 1)
+    record_property("bytes_per_event", round(per_event, 1))
+    record_property("build_seconds_10k", round(seconds, 2))
+    print(f"\n10,000 events: {per_event:.0f} bytes/event, {seconds:.2f} s")
+    assert per_event < 250        # 100,000 events -> under 25 MB (folium Markers: ~970 bytes each)
+
+
+def run_cli(args, cache_dir):
+    env = {**os.environ, "GEOEVENTS_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "geoevents.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def test_map_help(tmp_path):
+    result = run_cli(["map", "--help"], tmp_path)
+    assert result.returncode == 0 and "--overlay" in result.stdout and "--cdn" in result.stdout
+
+
+def test_cli_maps_an_events_geojson(tmp_path):
+    events_file = tmp_path / "events.geojson"
+    write_events(sample_events(), events_file)
+    overlay = tmp_path / "front.geojson"
+    overlay.write_text(json.dumps({"type": "LineString", "coordinates": [[39.0, 35.9], [40.1, 35.3]]}))
+    out = tmp_path / "events.html"
+    result = run_cli(["map", str(events_file), "-o", str(out), "--overlay", str(overlay), "--title", "Test", "-q"],
+                     tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert len(payload(page)["events"]) == 3 and json.dumps("front") in page
+    assert "<title>Test</title>" in page
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    for args in (["map", str(tmp_path / "nope.geojson"), "-o", str(tmp_path / "m.html")],
+                 ["map", "--examples", "-o", str(tmp_path / "m.png")],
+                 ["map", "-o", str(tmp_path / "m.html")]):
+        result = run_cli([*args, "-q"], tmp_path)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_cli_maps_the_example_articles(cache_dir, gazetteer, tmp_path):
+    out = tmp_path / "euphrates.html"
+    result = run_cli(["map", "--examples", "-o", str(out), "-q"], cache_dir)
+    assert result.returncode == 0, result.stderr
+    data = payload(out.read_text(encoding="utf-8"))
+    assert len(data["events"]) >= 5
+    locations = {data["strings"][row[data["columns"]["loc"]]] for row in data["events"]}
+    assert locations & {"Deir ez-Zor", "Raqqa", "Al Mayadin", "Mayadin", "Albu Kamal"}
+    assert data["places"]                                     # places mentioned that were not event sites
