@@ -248,6 +248,12 @@ def _dateparser_date(text: str) -> date | None:
     return parsed.date()
 
 
+def dateline_end(text: str) -> int:
+    """Where a wire dateline opening ``text`` ends ("BAGHDAD, July 11, 2017 -"), 0 when there is none."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
+
+
 def published_from_dateline(text: str) -> date | None:
     """The date of a wire-story dateline opening a line in the first ~300 characters, or None.
 

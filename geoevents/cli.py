@@ -418,14 +418,12 @@ def _map(args) -> int:
     n_articles = 0
     if article_inputs:
         extractor = _extractor(args)
-        nlp = extractor.geoparser.nlp
         with _progress(args) as progress:
-            for article in read_articles(article_inputs, published=published, report=report):
-                doc = nlp(article.text)
-                found = extractor.events(doc, article)
+            for _article, found, toponyms in extractor.analyse_many(
+                    read_articles(article_inputs, published=published, report=report), report=report):
                 sites = {(e.latitude, e.longitude) for e in found if e.latitude is not None}
                 sites |= {e.geonameid for e in found if e.geonameid is not None}
-                for toponym in extractor.geoparser.toponyms(doc):
+                for toponym in toponyms:
                     if (toponym.place is None or toponym.metonymic or toponym.geonameid in sites
                             or (toponym.latitude, toponym.longitude) in sites):
                         continue

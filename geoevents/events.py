@@ -10,7 +10,6 @@ event (same type, places within 10 km, compatible dates) become one record.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from .actors import (
     main_air_actor,
     main_armed_group,
 )
-from .articles import Article, Skipped, article_from_text
+from .articles import Article, Skipped, article_from_text, dateline_end
 from .dates import DateResolver, EventDate
 from .event_types import AIR, ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, SHELLING, Trigger, find_triggers
 from .fatalities import fatalities as count_fatalities
@@ -103,6 +102,13 @@ class EventExtractor:
     def extract_many(self, articles: Iterable[Article], batch_size: int = 16,
                      report: Callable[[Skipped], None] | None = None) -> Iterator[tuple[Article, list[Event]]]:
         """(article, events) for each article, parsed in batches; an article that fails is reported and skipped."""
+        for article, events, _toponyms in self.analyse_many(articles, batch_size, report):
+            yield article, events
+
+    def analyse_many(self, articles: Iterable[Article], batch_size: int = 16,
+                     report: Callable[[Skipped], None] | None = None
+                     ) -> Iterator[tuple[Article, list[Event], list[Toponym]]]:
+        """(article, events, toponyms) for each article: the events and every place name they were drawn from."""
         pending = iter(articles)
         while True:
             batch = [a for _, a in zip(range(batch_size), pending)]
@@ -110,7 +116,8 @@ class EventExtractor:
                 return
             for article, doc in zip(batch, self.geoparser.nlp.pipe([a.text for a in batch])):
                 try:
-                    yield article, self.events(doc, article)
+                    toponyms = self.geoparser.toponyms(doc)
+                    yield article, self.events(doc, article, toponyms), toponyms
                 except Exception as exc:  # one bad article never stops a batch
                     log.debug("extraction failed", exc_info=True)
                     skipped = Skipped(article.origin or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -121,8 +128,10 @@ class EventExtractor:
 
     # -- one article -----------------------------------------------------------------------
 
-    def events(self, doc, article: Article) -> list[Event]:
-        toponyms = self.geoparser.toponyms(doc)
+    def events(self, doc, article: Article, toponyms: list[Toponym] | None = None) -> list[Event]:
+        """The events of a parsed article; ``toponyms`` when the doc was already geoparsed."""
+        if toponyms is None:
+            toponyms = self.geoparser.toponyms(doc)
         mentions = find_actors(doc)
         context = _ArticleContext(
             main_group=main_armed_group(mentions),
@@ -322,13 +331,10 @@ def _role(doc, m: ActorMention, trigger) -> int:
     return 0
 
 
-# "BAGHDAD/AMMAN, July 11, 2017 - ": the story's date, not the event's.
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z/ .'-]+,\s[^\n]{3,40}?\s[-\u2013\u2014]+\s")
-
-
 def _without_dateline(text: str) -> str:
-    m = _DATELINE.match(text)
-    return " " * m.end() + text[m.end():] if m else text
+    """ "BAGHDAD/AMMAN, July 11, 2017 - ": the story's date, not the event's; blanked, offsets kept."""
+    end = dateline_end(text)
+    return " " * end + text[end:]
 
 
 def _with_coordinated(doc, spans: list[tuple[int, int]], toponyms: list[Toponym]) -> list[tuple[int, int]]:

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyogrio
 import shapely
 
+from .gazetteer.geocoder import EARTH_RADIUS_KM
 from .schema import EVENT_FIELDS, Event
 
 __all__ = ["BORDER_MARGIN_KM", "COORD_CHECK", "COORD_CHECK_VALUES", "CRS", "FORMATS", "coordinate_checks",
@@ -74,7 +75,6 @@ COORD_CHECK_VALUES = (COORD_OK, COORD_OUTSIDE, COORD_SWAPPED, COORD_UNKNOWN, COO
 # Border towns geocoded to the town's centre, and the outlines' simplification (Natural Earth
 # 1:110m, a few km off along coasts and rivers), must not be flagged.
 BORDER_MARGIN_KM = 25.0
-EARTH_RADIUS_KM = 6371.0088
 
 
 # ---------------------------------------------------------------------------------------------

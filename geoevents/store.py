@@ -38,6 +38,7 @@ from .export import (
     frame_events,
     remove_quietly,
 )
+from .gazetteer.geocoder import haversine_km
 from .schema import EVENT_FIELDS, Event
 
 try:  # POSIX
@@ -64,7 +65,6 @@ SOURCES_LAYER = "event_sources"
 # id the extractor gave it (equal to event_id for the first report).
 SOURCE_FIELDS = ("event_id", "report_id", "article_id", "source", "source_url", "notes", "published", "fatalities")
 MERGE_DISTANCE_KM = 10.0
-EARTH_RADIUS_KM = 6371.0088
 _LIST_SEP = "; "   # ACLED joins several sources this way; URLs never contain a space
 
 
@@ -279,14 +279,6 @@ def _source_row(event_id: str, report: Event) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # Merging
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of the Earth's mean radius."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
 
 def split_list(value: str | None) -> list[str]:
     """The items of an ACLED-style "a; b" list."""
