@@ -81,6 +81,8 @@ def open_in_chromium(path: Path) -> dict:
         page.wait_for_function(READY, timeout=120_000, polling=50)
         out["interactive_s"] = round(time.perf_counter() - t0, 2)
         out["visible"] = page.evaluate("() => window.geoevents.visibleCount()")
+        out["page_timings_ms"] = page.evaluate(
+            "() => Object.fromEntries(Object.entries(window.geoevents.timings).map(([k, v]) => [k, Math.round(v)]))")
         t1 = time.perf_counter()
         out["visible_after_half_range"] = page.evaluate(
             "() => { window.geoevents.setDateRange('2017-01-01', '2017-12-31'); return window.geoevents.visibleCount(); }")

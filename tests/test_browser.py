@@ -19,6 +19,7 @@ saved to ``tests/artifacts/map.png`` for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from pathlib import Path
@@ -130,9 +131,11 @@ def browser():
 class Page:
     """A page opened offline, with everything that went wrong on it recorded."""
 
-    def __init__(self, browser, path: Path, timeout_ms: float = 20_000):
+    def __init__(self, browser, path: Path, timeout_ms: float = 20_000, serve: dict[str, Path] | None = None):
         self.errors: list[str] = []        # uncaught exceptions and console errors
         self.requests: list[str] = []      # every non-local request the page attempted
+        self.served: list[str] = []        # requests answered from ``serve`` (file name -> local file)
+        self.serve = serve or {}
         self.dialogs: list[str] = []       # alert / confirm / prompt
         self.context = browser.new_context(viewport={"width": 1200, "height": 800}, service_workers="block")
         self.context.route("**/*", self._route)
@@ -145,8 +148,12 @@ class Page:
 
     def _route(self, route):
         url = route.request.url
+        name = url.split("?")[0].rsplit("/", 1)[-1]
         if url.startswith(LOCAL_SCHEMES):
             route.continue_()
+        elif url.startswith("https://") and name in self.serve:
+            self.served.append(url)
+            route.fulfill(path=str(self.serve[name]))
         else:
             self.requests.append(url)
             route.abort("internetdisconnected")
@@ -189,10 +196,10 @@ class Page:
 def open_map(browser, tmp_path):
     pages = []
 
-    def open_(events, name="map.html", **kwargs) -> Page:
+    def open_(events, name="map.html", serve=None, **kwargs) -> Page:
         path = tmp_path / name
         make_map(events, **kwargs).save(str(path))
-        page = Page(browser, path)
+        page = Page(browser, path, serve=serve)
         pages.append(page)
         return page
 
@@ -375,4 +382,71 @@ def test_hostile_text_executes_nothing(open_map):
     assert page.js("() => typeof window.__pwned") == "undefined"
     assert page.js(INJECTED) == []
     assert all("window.__pwned" in text for text in opened["texts"])   # shown as text, not dropped or run
+    assert_clean(page)
+
+
+def test_region_names_show_when_zoomed_in(open_map):
+    page = open_map(make_events())
+    labels = page.js("() => [...document.querySelectorAll('.geoevents-region')].map(e => e.textContent)")
+    assert {"Deir ez-Zor", "Raqqa", "Nineveh"} <= set(labels)
+    shown = "() => [...document.querySelectorAll('.geoevents-region')].filter(e => e.offsetParent).length"
+    page.js("() => window.geoevents.map.setZoom(7, {animate: false})")
+    page.settle()
+    assert page.js(shown) > 0
+    page.js("() => window.geoevents.map.setZoom(4, {animate: false})")
+    page.settle()
+    assert page.js(shown) == 0            # country scale: region names would bury the events
+    assert_clean(page)
+
+
+def installed_assets() -> dict[str, Path]:
+    """What the --cdn page's links name (leaflet.js, MarkerCluster.css, images/layers.png ...) -> installed file."""
+    from geoevents.maps import assets
+
+    files = {}
+    for folder in (assets._leaflet_dir(), assets._leaflet_dir() / "images", assets._markercluster_dir()):
+        files.update({f.name: f for f in folder.iterdir() if f.is_file()})
+    files["leaflet_heat.min.js"] = assets._folium_templates() / "leaflet_heat.min.js"
+    return files
+
+
+def test_cdn_mode_works_with_the_versions_it_links(open_map):
+    # The CDN answers are the installed packages' files: the page links exactly those versions.
+    events = make_events()
+    page = open_map(events, name="cdn.html", cdn=True, serve=installed_assets())
+    page.settle(800)
+    assert_clean(page)
+    assert any("leaflet.markercluster.js" in url for url in page.served)
+    assert any(url.endswith("/leaflet.js") for url in page.served)
+    assert page.visible() == len(placed(events))
+    assert page.js(MOVE_SLIDER, ["geoevents-date-from", 0.5]) == "ok"
+    page.settle()
+    assert 0 < page.visible() < len(placed(events))
+
+
+def test_overlay_properties_show_as_text(open_map, tmp_path):
+    hostile = "<img src=x onerror=\"window.__pwned=1\">"
+    overlay = tmp_path / "front line.geojson"
+    overlay.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": hostile, "held_by": "SDF", "since": 2017},
+         "geometry": {"type": "LineString", "coordinates": [[39.0, 35.9], [40.1, 35.3]]}},
+        {"type": "Feature", "properties": {"name": "Checkpoint"}, "geometry": {"type": "Point", "coordinates": [40.4, 35.0]}},
+    ]}), encoding="utf-8")
+    page = open_map(make_events(8), name="overlay.html", overlays=[overlay])
+    texts = page.js("""() => {
+      const out = [];
+      window.geoevents.map.eachLayer(layer => {
+        if (layer.feature && layer.getPopup && layer.getPopup()) {
+          layer.openPopup(layer.getCenter ? layer.getCenter() : layer.getLatLng());
+          out.push(layer.getPopup().getElement().textContent);
+        }
+      });
+      return out;
+    }""")
+    page.settle(500)
+    assert len(texts) == 2
+    assert any(hostile in t and "held_by" in t and "2017" in t for t in texts)   # shown as text
+    assert page.js("() => typeof window.__pwned") == "undefined"
+    assert page.js(INJECTED) == []
+    assert page.js(SET_OVERLAY, ["front line", False]) == "ok"
     assert_clean(page)

@@ -18,7 +18,8 @@ import pytest
 
 import geoevents
 from geoevents.export import events_frame, write_events
-from geoevents.maps import LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_RIVERS, make_map
+from geoevents.maps import (LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_REGIONS, LAYER_RIVERS,
+                            make_map)
 from geoevents.schema import EVENT_TYPES, Event
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,7 +64,8 @@ def test_make_map_is_a_folium_map_with_every_layer_in_one_control():
     page = render(fmap)
     assert page.count("L.control.layers(") == 1
     for name in ["Battles", "Explosions/Remote violence", "Violence against civilians", LAYER_HEAT,
-                 LAYER_PLACES, LAYER_RIVERS, LAYER_OUTLINES, LAYER_COUNTRIES, "OpenStreetMap (online)"]:
+                 LAYER_PLACES, LAYER_RIVERS, LAYER_OUTLINES, LAYER_COUNTRIES, LAYER_REGIONS,
+                 "OpenStreetMap (online)"]:
         assert json.dumps(name) in page, name
     assert len(re.findall(r"= L\.featureGroup\.subGroup\(", page)) == 3   # one per event type present
     assert len(re.findall(r"= L\.markerClusterGroup\(", page)) == 1
@@ -73,6 +75,18 @@ def test_make_map_is_a_folium_map_with_every_layer_in_one_control():
     assert len(data["events"]) == 3                           # the event with no place is skipped
     assert data["places"] == [["Tabqa", 35.8376, 38.5483]]
     assert {"Syria", "Iraq"} <= {c[0] for c in data["countries"]}
+    # governorates by their English short names, at their region points
+    regions = {r[0]: (r[1], r[2]) for r in data["regions"]}
+    assert {"Deir ez-Zor", "Raqqa", "Nineveh", "Al-Anbar"} <= set(regions)
+    assert 34.5 < regions["Deir ez-Zor"][0] < 36.0 and 39.5 < regions["Deir ez-Zor"][1] < 41.5
+
+
+def test_a_world_wide_map_names_only_the_regions_of_the_events_countries():
+    from geoevents.maps.basemap import regions_near
+
+    world = (-60.0, -170.0, 75.0, 175.0)
+    labels = regions_near(world, {"SY"})
+    assert 10 <= len(labels) <= 20 and "Deir ez-Zor" in {r[0] for r in labels}
 
 
 def test_accepts_a_frame_and_dicts_and_toponyms():
@@ -137,7 +151,9 @@ def test_hostile_event_type_and_overlay_name_are_escaped(tmp_path):
     page = render(make_map([event(0, event_type="<script>alert(4)</script>")], overlays=[overlay]))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "lt;img src=x onerror=alert(1)" in page           # the layer name, as an HTML entity (then JSON-escaped)
-    assert "alert(3)" not in page                            # overlay properties are not carried at all
+    # overlay properties travel as JSON text (the page shows them with textContent)
+    assert "<script>alert(3)" not in page
+    assert payload(page)["overlays"][0]["features"][0]["properties"] == {"name": "<script>alert(3)</script>"}
 
 
 def test_overlays_from_dicts_and_bad_files(tmp_path):

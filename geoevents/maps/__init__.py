@@ -30,7 +30,8 @@ Hooks for browser tests (stable; change them only together with the tests):
 """
 from __future__ import annotations
 
-from .build import LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_RIVERS, TYPE_STYLES, make_map
+from .build import (LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_REGIONS, LAYER_RIVERS,
+                    TYPE_STYLES, make_map)
 
 __all__ = ["make_map", "TYPE_STYLES", "LAYER_HEAT", "LAYER_PLACES", "LAYER_RIVERS", "LAYER_OUTLINES",
-           "LAYER_COUNTRIES"]
+           "LAYER_COUNTRIES", "LAYER_REGIONS"]

