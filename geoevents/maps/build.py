@@ -161,7 +161,8 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
                              overlay_data)
     _EventLayer(payload, cluster=cluster, groups=groups, heat=heat, places=places_group,
                 outlines=outlines, countries=countries, regions=regions, overlays=overlay_groups).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    # collapsed: an open control would cover the events in the top-right corner of the view
+    folium.LayerControl(collapsed=True).add_to(fmap)
     fmap.fit_bounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
     return fmap
 
