@@ -17,6 +17,8 @@ _EXPORTS = {
     "extract_events": "geoevents.events",
     "Article": "geoevents.articles",
     "read_articles": "geoevents.articles",
+    "example_articles": "geoevents.articles",
+    "parse_corpus": "geoevents.parallel",
     "events_frame": "geoevents.export",
     "write_events": "geoevents.export",
     "read_events": "geoevents.export",

@@ -710,6 +710,11 @@ def _as_list(inputs: PathLike | Iterable[PathLike]) -> list[PathLike]:
     return list(inputs)
 
 
+def example_articles() -> list[Path]:
+    """The project's own example articles (the 2017 Euphrates valley campaign), shipped in the package."""
+    return sorted((Path(__file__).parent / "examples").glob("*.txt"))
+
+
 def read_articles(
     inputs: PathLike | Iterable[PathLike],
     published: date | datetime | str | None = None,

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
+from .articles import example_articles
 
 
 class UserError(Exception):
@@ -111,10 +112,22 @@ def _parser() -> argparse.ArgumentParser:
                     "them to FILE.gpkg (the event store: appends, never duplicates), .geojson, .csv or .parquet. "
                     "INPUT is a text file, a folder, a JSON Lines or CSV file of articles (fields id, title, "
                     "text, url, source, published), or - for standard input. Bad articles are reported and "
-                    "skipped; the exit code is 1 when any input was skipped.")
+                    "skipped; the exit code is 1 when any input was skipped. With --scheduler the articles are parsed "
+                    "in partitions on a Dask cluster.")
     parse.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                        help="where to write the events (.gpkg, .geojson, .csv, .parquet); without it the "
                             "events are printed")
+    parse.add_argument("--scheduler", default=None, metavar="local|ADDRESS",
+                       help="parse on a Dask cluster (pip install 'geoevents[parallel]'): 'local' starts one "
+                            "single-threaded worker process per core here; an address such as "
+                            "tcp://10.0.0.5:8786 uses a running 'dask scheduler' whose workers have geoevents "
+                            "installed and the same gazetteer cache. The events are the same as without it; "
+                            "-o FILE.parquet becomes a folder of part-NNNNN.parquet files (GeoParquet), "
+                            "FILE.gpkg is appended to as partitions finish")
+    parse.add_argument("--partitions", type=int, default=None, metavar="N",
+                       help="with --scheduler: how many pieces to split the articles into (default: 4 per "
+                            "worker, at most 100 articles each); a piece that fails is retried twice, then "
+                            "reported by name and the exit code is 1")
     parse.set_defaults(run=_parse)
 
     map_command = commands.add_parser(
@@ -267,11 +280,6 @@ def _geoparser(args):
         raise UserError(str(exc)) from None
 
 
-def example_articles() -> list[Path]:
-    """The project's own example articles (the 2017 Euphrates valley campaign), shipped in the package."""
-    return sorted((Path(__file__).parent / "examples").glob("*.txt"))
-
-
 def _geoparse(args) -> int:
     if args.examples:
         args.files = [*args.files, *map(str, example_articles())]
@@ -338,6 +346,10 @@ def _parse(args) -> int:
         published = parse_published(args.published)
     except ValueError as exc:
         raise UserError(f"--published: {exc}") from None
+    if args.partitions is not None and args.scheduler is None:
+        raise UserError("--partitions needs --scheduler (local, or a Dask scheduler address)")
+    if args.scheduler is not None:
+        return _parse_on_dask(args, inputs, published)
     writer = _EventWriter(args.output) if args.output else None
     extractor = _extractor(args)
     report = ReadReport()
@@ -357,20 +369,7 @@ def _parse(args) -> int:
             writer.close()
     for line in report.lines():
         print(f"geoevents: {line}", file=sys.stderr)
-    summary = {"articles": n_articles, "events": n_events, "skipped": report.count,
-               "output": str(args.output) if args.output else None, **(writer.counts if writer else {})}
-    if args.json:
-        if not writer:
-            summary["records"] = [e.to_dict() for e in printed]
-        print(json.dumps(summary, default=str))
-    elif writer:
-        stored = writer.counts
-        detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
-                  if "added" in stored else "")
-        print(f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
-              + (f"; {report.count} skipped" if report.count else ""), file=sys.stderr)
-    else:
-        _print_events(printed)
+    _parse_summary(args, n_articles, n_events, report.count, writer.counts if writer else None, printed)
     return 1 if report.count else 0
 
 
@@ -401,7 +400,7 @@ def _map(args) -> int:
     for name in inputs:
         if name != "-" and not Path(name).exists():
             raise UserError(f"{name}: no such file or folder")
-        if name != "-" and Path(name).suffix.lower() in _EVENT_FILE_SUFFIXES and Path(name).is_file():
+        if name != "-" and Path(name).suffix.lower() in _EVENT_FILE_SUFFIXES and Path(name).exists():
             from .export import read_events
 
             try:
@@ -553,6 +552,53 @@ def _show_info(args, info: dict) -> None:
         print(f"  {source:<30} {count:,}")
     for source in info["user_sources"]:
         print(f"user file  {source['path']} ({source['kind']})")
+
+
+def _parse_summary(args, n_articles: int, n_events: int, n_skipped: int, stored: dict | None, printed: list,
+                   extra: dict | None = None, failed: int = 0) -> None:
+    """The end of 'parse': a JSON object, a one-line summary on stderr, or the events themselves."""
+    summary = {"articles": n_articles, "events": n_events, "skipped": n_skipped,
+               "output": str(args.output) if args.output else None, **(stored or {}), **(extra or {})}
+    if args.json:
+        if stored is None:
+            summary["records"] = [e.to_dict() for e in printed]
+        print(json.dumps(summary, default=str))
+    elif stored is not None:
+        detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
+                  if "added" in stored else f" ({stored['files']} part files)" if "files" in stored else "")
+        print(f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
+              + (f"; {n_skipped} skipped" if n_skipped else "")
+              + (f"; {failed} partition{'s' if failed != 1 else ''} failed" if failed else ""), file=sys.stderr)
+    else:
+        _print_events(printed)
+
+
+def _parse_on_dask(args, inputs: list[str], published) -> int:
+    """'parse --scheduler': the articles parsed in partitions on a Dask cluster (geoevents.parallel)."""
+    from . import parallel
+    from .articles import ReadReport
+    from .store import StoreError
+
+    if args.partitions is not None and args.partitions < 1:
+        raise UserError(f"--partitions must be at least 1, not {args.partitions}")
+    _open_gazetteer(args)   # build the index here, with a progress display, before the workers look for it
+    report = ReadReport()
+    with _progress(args) as progress:
+        try:
+            result = parallel.parse_corpus(
+                inputs, args.scheduler, partitions=args.partitions, output=args.output, published=published,
+                model=args.model, cache_dir=args.cache_dir, report=report,
+                progress=lambda done, total: progress(f"{done}/{total} partitions parsed on Dask"))
+        except (parallel.ParallelError, parallel.OutputError, StoreError) as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:   # writing the output failed (disk full, permissions)
+            raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    for line in report.lines():
+        print(f"geoevents: {line}", file=sys.stderr)
+    _parse_summary(args, result.articles, len(result.events), len(result.skipped),
+                   result.counts if args.output else None, result.events,
+                   {"partitions": result.partitions, "failed_partitions": len(result.failed)}, len(result.failed))
+    return 1 if result.skipped or result.failed else 0
 
 
 if __name__ == "__main__":

@@ -217,6 +217,9 @@ class EventExtractor:
         actor_country = country or (country_name(context.country) if context.country else None)
         key = article.id or text_key(article.text)
         trigger_word = d.sent.doc[d.trigger.index].text
+        actor1, actor2 = fill_country(d.actor1, actor_country), fill_country(d.actor2, actor_country)
+        if actor2 == actor1:  # merged reports or "the group" resolved back to the attacker: no one fights itself
+            actor2 = None
         return Event(
             event_id=make_event_id(key, d.sent.start_char, d.sub_event_type, trigger_word,
                                    raw.get("geonameid") or (d.mention and d.mention[0])),
@@ -224,8 +227,8 @@ class EventExtractor:
             time_precision=d.date.precision if d.date.date else None,
             event_type=EVENT_TYPE_OF[d.sub_event_type],
             sub_event_type=d.sub_event_type,
-            actor1=fill_country(d.actor1, actor_country),
-            actor2=fill_country(d.actor2, actor_country),
+            actor1=actor1,
+            actor2=actor2,
             location=unidecode(raw["name"]) if raw else None,  # ACLED writes place names in ASCII
             latitude=raw.get("latitude"),
             longitude=raw.get("longitude"),

@@ -514,6 +514,8 @@ def read_frame(path: str | os.PathLike) -> gpd.GeoDataFrame:
 
     path = Path(path)
     suffix = output_format(path)
+    if suffix == ".parquet" and path.is_dir():
+        return _read_parquet_parts(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if suffix == ".gpkg":
@@ -536,6 +538,17 @@ def read_frame(path: str | os.PathLike) -> gpd.GeoDataFrame:
         return coerce_frame(df)
     except (ValueError, TypeError) as exc:
         raise StoreError(f"{path}: cannot read events ({_one_line(exc)})") from None
+
+
+def _read_parquet_parts(folder: Path) -> gpd.GeoDataFrame:
+    """A partitioned GeoParquet output (``geoevents parse --scheduler``): its part-NNNNN.parquet files in order."""
+    from .store import StoreError
+
+    parts = sorted(folder.glob("part-*.parquet"))
+    if not parts:
+        raise StoreError(f"{folder}: a folder with no part-*.parquet files")
+    frames = [read_frame(part) for part in parts]
+    return frames[0] if len(frames) == 1 else coerce_frame(pd.concat(frames, ignore_index=True))
 
 
 def _one_line(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ article's other places and to the other names' candidates.
 """
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections import Counter
@@ -52,6 +53,9 @@ W_REGION_SHARE = 0.5  # share of the article's other local places in the candida
 # How much a candidate's name match is worth. Unlike the bare gazetteer, the geoparser has
 # context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
 # ("New York" the state, not the city also called so) counts for more here.
+# Adjectives that stand for a continent when a text uses them as a place ("European airlines").
+CONTINENT_ADJECTIVES = {"european": "Europe", "african": "Africa", "asian": "Asia", "north american": "North America",
+                        "south american": "South America", "oceanian": "Oceania", "antarctic": "Antarctica"}
 MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
@@ -96,6 +100,24 @@ class Toponym:
                  if self.place else "no match")
         flag = ", metonymic" if self.metonymic else ""
         return f"<Toponym {self.text!r} [{self.start}:{self.end}] {self.label}{flag} -> {where}, confidence {self.confidence:.2f}>"
+
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: the name as found and the place it was resolved to."""
+        raw = self.place.raw if self.place else {}
+        rows = [("name", f"{self.text!r} at [{self.start}:{self.end}], {self.label}"
+                         f"{' (metonymic: a government or people, not a place)' if self.metonymic else ''}")]
+        if self.place:
+            rows += [("place", self.place.address),
+                     ("coordinates", f"{self.place.latitude:.5f}, {self.place.longitude:.5f}"),
+                     ("feature", f"{raw.get('feature_class', '')}.{raw.get('feature_code', '')}"),
+                     ("geonameid", str(raw.get("geonameid", "")))]
+        else:
+            rows.append(("place", "no match"))
+        n = len(self.candidates)
+        rows.append(("confidence", f"{self.confidence:.2f} ({n} gazetteer candidate{'' if n == 1 else 's'})"))
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f"<table class='geoevents-toponym'>{body}</table>"
 
     def to_dict(self) -> dict:
         raw = self.place.raw if self.place else {}
@@ -325,6 +347,11 @@ class Geoparser:
             t.place, t.confidence = self._pick(t, evidence, [(p.latitude, p.longitude) for p in others],
                                                _RegionShare(regions, len(others)), coherence[id(t)],
                                                countries, len(others))
+            if t.place is not None and t.place.raw["match"] == "fuzzy":
+                # A guessed spelling ("Resafa" ~ Resen) stands only in a country the article is about.
+                cc = t.place.raw["country_code"]
+                if not (countries[cc] or evidence.country_share(cc, exclude=t) > 0):
+                    t.place, t.confidence = None, 0.0
 
     def _candidates(self, t: Toponym) -> list[Location]:
         name = t.text
@@ -333,6 +360,10 @@ class Geoparser:
             # "Iraqi", "British": as a toponym, a demonym stands for its country.
             place = self.gazetteer.country(country)
             return [place] if place else []
+        continent = CONTINENT_ADJECTIVES.get(fold(name))
+        if continent:
+            return [c for c in self.gazetteer.candidates(continent, limit=3, fuzzy=False)
+                    if c.raw["feature_code"] == "CONT"][:1]
         suffix = ADMIN_SUFFIXES.search(name)
         found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
         if suffix and not any(c.raw["feature_class"] == "A" for c in found):
@@ -371,6 +402,11 @@ class Geoparser:
             return None, 0.0
         container = evidence.containers.get(t.start)
         admin_form = bool(ADMIN_SUFFIXES.search(t.text))
+        # A name that is a country's own name ("China", "Mexico") means the country unless the
+        # text places a town of that name: "China, Texas", Texas named, or the article's other
+        # places near it. That the article is about the United States never makes China a Texas town.
+        names_country = any(c.raw["feature_code"].startswith("PCL") and c.raw["match"] in ("name", "alternate", "id")
+                            for c in t.candidates)
         scores = []
         for k, c in enumerate(t.candidates):
             raw = c.raw
@@ -379,7 +415,9 @@ class Geoparser:
                 s += W_COUNTRY_NAME
             if admin_form and raw["feature_class"] == "A":
                 s += W_ADMIN_FORM
-            s += W_COUNTRY * evidence.country_share(raw["country_code"], exclude=t)
+            country_level = not (names_country and raw["feature_class"] == "P")
+            if country_level:
+                s += W_COUNTRY * evidence.country_share(raw["country_code"], exclude=t)
             if raw["admin1"] and (raw["country_code"], raw["admin1"]) in evidence.admin1s:
                 s += W_ADMIN1
             if container and raw["country_code"] == container[0] and container[1] in (None, raw["admin1"]):
@@ -391,7 +429,7 @@ class Geoparser:
                 s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
             if coherence:
                 s += W_COHERENCE * coherence[k]
-            if n_local:
+            if n_local and country_level:
                 s += W_LOCAL_COUNTRY * local_countries[raw["country_code"]] / n_local
             scores.append(s)
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -517,12 +555,12 @@ _LEADING = {"the", "The"}
 
 
 def _trim(span):
-    """Drop a leading "the" and a trailing possessive ("the Old City of Mosul", "Syria's")."""
+    """Drop a leading "the", a trailing possessive and line breaks ("the Old City of Mosul", "Syria's", "Raqqa\\n")."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].text in _LEADING or doc[start].is_punct):
+    while start < end and (doc[start].text in _LEADING or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     if start >= end:
         return None

@@ -7,6 +7,7 @@ analysts' existing tools read our output unchanged.
 from __future__ import annotations
 
 import hashlib
+import html
 from dataclasses import asdict, dataclass, field, fields
 
 # ACLED's 6 event types and 25 sub-event types (ACLED codebook, 2023 edition).
@@ -103,6 +104,54 @@ class Event:
     article_id: str | None = None
     published: str | None = None
     extra: dict = field(default_factory=dict, repr=False)  # the article's unknown metadata fields
+
+    def __repr__(self) -> str:
+        # One line with what an analyst scans for first; the full record is to_dict() / events_frame().
+        parts = [f"{self._when()} {self.sub_event_type} ({self.event_type}) {self._where()}"]
+        if self.actor1 or self.actor2:
+            parts.append(f"{self.actor1 or '?'} vs {self.actor2}" if self.actor2 else self.actor1)
+        if self.fatalities:
+            parts.append(f"{self.fatalities} killed")
+        parts.append(self.event_id)
+        return f"<Event {' · '.join(parts)}>"
+
+    def _when(self) -> str:
+        if not self.event_date:
+            return "undated"
+        # "~" marks a date only known to the week or month (ACLED time_precision 2-3).
+        return self.event_date if (self.time_precision or 1) == 1 else f"~{self.event_date}"
+
+    def _where(self) -> str:
+        place = self.location or "unknown place"
+        if self.iso3 or self.country:
+            place += f", {self.iso3 or self.country}"
+        prep = {2: "near", 3: "in"}.get(self.geo_precision or 1, "at")
+        coords = (f" ({self.latitude:.4f}, {self.longitude:.4f})"
+                  if self.latitude is not None and self.longitude is not None else " (no coordinates)")
+        return f"{prep} {place}{coords}"
+
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter: the essentials and the sentence the event was read from."""
+        def precision(value, names):
+            return f" ({names[value]})" if value in names else ""
+
+        coords = (f"{self.latitude:.5f}, {self.longitude:.5f}"
+                  if self.latitude is not None and self.longitude is not None else "none")
+        rows = [
+            ("date", f"{self.event_date or 'unknown'}{precision(self.time_precision, TIME_PRECISION)}"),
+            ("type", f"{self.event_type} / {self.sub_event_type}"),
+            ("actors", f"{self.actor1 or '?'} vs {self.actor2 or '?'}"),
+            ("location", ", ".join(dict.fromkeys(p for p in (self.location, self.admin1, self.country) if p))
+             or "unknown"),
+            ("coordinates", f"{coords}{precision(self.geo_precision, GEO_PRECISION)}"),
+            ("fatalities", str(self.fatalities)),
+            ("source", self.source_url or self.source or self.article_id or ""),
+            ("notes", self.notes),
+            ("event id", f"{self.event_id} (confidence {self.confidence or 0:.2f}, trigger {self.trigger!r})"),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        return f"<table class='geoevents-event'>{body}</table>"
 
     def to_dict(self) -> dict:
         """The record as ACLED-ordered plain values (no ``extra``)."""

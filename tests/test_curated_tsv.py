@@ -30,7 +30,7 @@ FEATURE_CODES = {
     "H": {"STM", "STMI", "STMS", "STMX", "STMM", "STMD", "STMC", "CNL", "CNLI", "LK", "LKS",
           "LKI", "LKN", "RSV", "RSVI", "RSVT", "RVN", "WAD", "WADS", "WADX", "WADB", "WADM",
           "WADJ", "SPNG", "SPNS", "WLL", "WLLS", "MRSH", "OAS", "CNFL", "BAY", "GULF",
-          "SEA", "STRT", "CHN", "FLLS", "SWMP", "DTCH", "RPDS", "GYSR", "CRKT"},
+          "SEA", "OCN", "STRT", "CHN", "FLLS", "SWMP", "DTCH", "RPDS", "GYSR", "CRKT"},
     "L": {"AREA", "RGN", "RGNE", "RGNH", "RGNL", "OILF", "GASF", "FLD", "MILB",
           "PRK", "RESV", "RES", "RESN", "RESW", "CST", "DEVH", "LCTY", "BTL", "CTRB", "ZONE",
           "INDS", "TRB", "CMN", "QCKS", "NVB", "PRT", "PORT", "GRAZ", "LAND", "SALT"},
@@ -342,3 +342,39 @@ def test_names_are_not_cities500_names_nearby(gid):
         town_names = {town["name"].casefold()} | {a.casefold() for a in town["alternatenames"]}
         clash = names & town_names
         assert not clash, f"{row['name']}: {sorted(clash)} already names cities500 {town['geonameid']}"
+
+
+# --- world_regions.tsv: seas and world regions, same layout, no country ----------------------
+
+WORLD = REPO / "gazetteer" / "world_regions.tsv"
+
+
+def _world_rows() -> list[list[str]]:
+    return [line.split("\t") for line in WORLD.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_world_regions_rows_are_well_formed():
+    rows = _world_rows()
+    assert len(rows) >= 20
+    ids = [int(r[0]) for r in rows]
+    assert len(set(ids)) == len(ids) and all(i <= -1001 for i in ids)
+    assert not set(ids) & {int(fields[0]) for _, fields in ROWS}, "ids collide with curated.tsv"
+    names = [r[1] for r in rows]
+    assert len(set(names)) == len(names)
+    for r in rows:
+        assert len(r) == 19, r[1]
+        assert r[1].isascii() and r[2] == r[1]
+        assert re.fullmatch(r"-?\d{1,3}\.\d{4}", r[4]) and re.fullmatch(r"-?\d{1,3}\.\d{4}", r[5])
+        assert -90 <= float(r[4]) <= 90 and -180 <= float(r[5]) <= 180
+        assert r[7] in FEATURE_CODES[r[6]] and r[6] in "HLT", f"{r[1]}: {r[6]}.{r[7]}"
+        assert r[8] == "", f"{r[1]}: a world region spans countries"
+        for alternate in filter(None, r[3].split(",")):
+            assert not ACRONYM.fullmatch(alternate)
+
+
+def test_world_region_points_lie_where_the_names_say():
+    point = {r[1]: (float(r[4]), float(r[5])) for r in _world_rows()}
+    assert point["Persian Gulf"][1] > point["Red Sea"][1]           # the Gulf lies east of the Red Sea
+    assert point["Atlantic Ocean"][1] < 0 < point["Indian Ocean"][1]
+    assert point["Korean Peninsula"][1] > 120 and point["Caribbean Sea"][1] < -60

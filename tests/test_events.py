@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geoevents.articles import read_articles
-from geoevents.cli import example_articles
+from geoevents import example_articles
 from geoevents.events import EventExtractor
 from geoevents.geoparser import Geoparser
 from geoevents.schema import EVENT_FIELDS, is_valid_type_pair
@@ -138,10 +138,12 @@ def test_arbitrary_text_never_crashes_and_events_are_well_formed(extractor, text
     "Coalition jets struck Abu Kamal on Tuesday.", "Dozens were killed.", "ISIS fighters seized Hajin.",
     "Protesters rallied in Basra.", "\u202e", "<script>alert(1)</script>", "in", "Mosul", "\n\n", "12",
     "Syrian troops retook Mayadin, Syria.", "A bomb exploded near the Tabqa Dam.",
+    "The group attacked Islamic State positions.", "Islamic State militants clashed with the group.",
 ]), max_size=12))
 def test_conflict_like_text_gives_valid_events(extractor, parts):
     for e in extractor.extract(" ".join(parts)):
         assert is_valid_type_pair(e.event_type, e.sub_event_type)
+        assert e.actor2 is None or e.actor2 != e.actor1
         assert e.event_date is None or datetime.date.fromisoformat(e.event_date)
         if e.latitude is not None:
             assert -90 <= e.latitude <= 90 and -180 <= e.longitude <= 180

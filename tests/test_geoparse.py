@@ -1,6 +1,7 @@
 """Geoparsing as a user meets it: place names found in news text and resolved in context."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -64,6 +65,45 @@ def test_container_pattern_picks_the_right_namesake(parser):
 def test_article_context_decides_between_namesakes(parser):
     iraq = parser.geoparse("Iraqi troops advanced from Baiji toward Tikrit and Samarra in Salahuddin.")
     assert {t.place.raw["country_code"] for t in iraq if t.place} == {"IQ"}
+
+
+def test_a_country_name_stays_the_country_in_an_article_about_another_country(parser):
+    # Plenty of US places, but nothing places a town called China or Mexico: they are the countries.
+    text = ("Officials in Washington and Chicago said tariffs on goods from China would hit farmers in Iowa "
+            "and Ohio. Trade with Mexico and Canada was also discussed in Detroit.")
+    found = by_text(parser.geoparse(text))
+    assert found["China"].geonameid == 1814991
+    assert found["Mexico"].place.raw["feature_code"].startswith("PCL")
+    # ... while a town of that name in the text's own state still wins when the text says so
+    found = by_text(parser.geoparse("The fire near China, Texas, spread toward Beaumont."))
+    assert found["China"].place.raw["country_code"] == "US"
+
+
+def test_only_the_capital_itself_is_a_capital(gazetteer):
+    capitals = [c for c in gazetteer.candidates("Washington", limit=20, fuzzy=False) if c.raw["feature_code"] == "PPLC"]
+    assert [c.raw["geonameid"] for c in capitals] == [4140963]
+
+
+def test_eu_and_continent_adjectives_resolve_to_the_continent(parser):
+    text = "EU ministers met European airline chiefs, then flew to African and Asian capitals."
+    spans = [(m.start(), m.end()) for m in re.finditer(r"EU|European|African|Asian", text)]
+    (given,) = parser.resolve_spans_many([(text, spans)])
+    assert [t.text for t in given] == ["EU", "European", "African", "Asian"]
+    assert [t.place.address for t in given] == ["Europe", "Europe", "Africa", "Asia"]
+
+
+def test_seas_and_world_regions_are_not_their_namesake_towns(parser):
+    text = "Ships in the Mediterranean and the Red Sea were warned as tensions rose across the Middle East."
+    found = by_text(parser.geoparse(text))
+    assert found["Mediterranean"].place.address == "Mediterranean Sea"
+    assert found["Middle East"].place.raw["country_code"] != "US"     # not Middle East, Maryland
+
+
+def test_a_headline_name_keeps_no_line_breaks_and_a_far_guess_is_no_match(parser):
+    found = parser.geoparse("Raqqa\n\nSDF fighters entered Raqqa after shelling near Resafa, Syria.")
+    assert [t.text for t in found][:2] == ["Raqqa", "Raqqa"]
+    resafa = by_text(found)["Resafa"]
+    assert resafa.place is None or resafa.place.raw["country_code"] == "SY"   # never a misspelt Balkan town
 
 
 def test_one_unknown_name_costs_nothing_else(parser):

@@ -31,7 +31,7 @@ from .records import GazetteerSourceError, Place
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-INDEXED_CURATED_FILES = ("curated.tsv", "aliases.tsv", "country_points.tsv")
+INDEXED_CURATED_FILES = ("curated.tsv", "world_regions.tsv", "aliases.tsv", "country_points.tsv")
 
 
 def curated_dir() -> Path:
@@ -79,7 +79,7 @@ def packaged_fingerprint() -> str:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
     # Code whose output is stored in the index: points, name keys, importance.
-    for module in ("region_points.py", "normalize.py", "ranking.py"):
+    for module in ("region_points.py", "normalize.py", "ranking.py", "sources.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -238,7 +238,7 @@ def english_admin_name(name: str, aliases: set[str]) -> str:
 
 
 def _cities(cities: dict[str, dict]) -> Iterator[Place]:
-    capitals = {(iso2, row.get("capital", "")) for iso2, row in load_countries().items()}
+    capitals = _capital_ids(cities)
     for row in cities.values():
         country = row["countrycode"]
         yield Place(
@@ -248,7 +248,7 @@ def _cities(cities: dict[str, dict]) -> Iterator[Place]:
             longitude=float(row["longitude"]),
             feature_class="P",
             # cities500 does not carry feature codes; the capital is the one that matters for ranking.
-            feature_code="PPLC" if (country, row["name"]) in capitals else "PPL",
+            feature_code="PPLC" if int(row["geonameid"]) in capitals else "PPL",
             country_code=country,
             admin1=row.get("admin1code") or "",
             population=int(row.get("population") or 0),
@@ -257,8 +257,25 @@ def _cities(cities: dict[str, dict]) -> Iterator[Place]:
         )
 
 
+def _capital_ids(cities: dict[str, dict]) -> set[int]:
+    """The geonameid of each country's capital: the most populous town of the capital's name.
+
+    Matching on (country, name) alone made every Washington in the United States a capital.
+    """
+    wanted = {(iso2, row.get("capital", "")) for iso2, row in load_countries().items() if row.get("capital")}
+    best: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in cities.values():
+        key = (row["countrycode"], row["name"])
+        if key in wanted:
+            population = int(row.get("population") or 0)
+            if key not in best or population > best[key][0]:
+                best[key] = (population, int(row["geonameid"]))
+    return {gid for _pop, gid in best.values()}
+
+
 def read_curated_places() -> list[Place]:
-    places = list(read_geonames(curated_dir() / "curated.tsv"))
+    """``curated.tsv`` (places of the Syria and Iraq wars) and ``world_regions.tsv`` (seas, world regions)."""
+    places = [*read_geonames(curated_dir() / "curated.tsv"), *read_geonames(curated_dir() / "world_regions.tsv")]
     for place in places:
         place.source = "curated"
     return places

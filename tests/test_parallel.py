@@ -1,0 +1,310 @@
+"""Corpus-scale runs on Dask: the same events as one process, bad articles and failed partitions reported, outputs."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+import cloudpickle  # noqa: E402  (comes with distributed)
+
+from geoevents.articles import ReadReport, read_articles  # noqa: E402
+from geoevents import example_articles  # noqa: E402
+from geoevents.parallel import (  # noqa: E402
+    WORKER_ENV,
+    OutputError,
+    ParallelError,
+    PartitionFailure,
+    local_cluster,
+    parse_corpus,
+    read_partitions,
+    split_partitions,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+# Functions below run on the workers, which cannot import this test module: send them by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+# Short articles written for these tests; line 4 is not JSON.
+OWN_ARTICLES = [
+    {"id": "own-1", "published": "2017-07-11", "source": "Test Wire", "desk": "north",
+     "text": "Coalition aircraft struck Islamic State positions near Mayadin on Tuesday, killing nine fighters, "
+             "a monitoring group said."},
+    {"id": "own-2", "published": "2017-08-05", "source": "Test Wire",
+     "text": "Syrian government troops recaptured the town of Sukhnah from Islamic State militants on Saturday "
+             "after two days of fighting."},
+    {"id": "own-3", "published": "2017-07-18",
+     "text": "Gunmen opened fire on a police checkpoint in Tikrit late on Monday, killing two officers, "
+             "a security source said."},
+    None,
+    {"id": "own-5", "published": "2017-09-20",
+     "text": "Artillery shells hit residential districts of Deir ez-Zor city on Wednesday, wounding five "
+             "civilians.\n\nResidents of Hajin said Kurdish-led fighters clashed with militants on the "
+             "outskirts of the town overnight."},
+    {"id": "own-6", "published": "2017-10-02",
+     "text": "The city council of Mosul met on Sunday to discuss plans for rebuilding schools and clinics."},
+]
+
+
+def _write_corpus(path: Path, rows: list) -> Path:
+    lines = ['{"id": "broken", "text": ' if row is None else json.dumps(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[str]:
+    folder = tmp_path_factory.mktemp("corpus")
+    return [*map(str, example_articles()), str(_write_corpus(folder / "own.jsonl", OWN_ARTICLES))]
+
+
+@pytest.fixture(scope="module")
+def client(cache_dir, gazetteer):
+    """Two single-threaded worker processes, as `--scheduler local` starts them on two cores."""
+    env = {**WORKER_ENV, "GEOEVENTS_CACHE_DIR": str(cache_dir)}
+    with local_cluster(2, env=env) as cluster, distributed.Client(cluster) as dask_client:
+        yield dask_client
+
+
+@pytest.fixture(scope="module")
+def extractor(gazetteer):
+    from geoevents.events import EventExtractor
+    from geoevents.geoparser import Geoparser
+
+    return EventExtractor(Geoparser(gazetteer))
+
+
+def single_process(extractor, paths) -> tuple[list, list[str]]:
+    report = ReadReport()
+    events = [e for _, found in extractor.extract_many(read_articles(paths, report=report), report=report)
+              for e in found]
+    return events, report.lines()
+
+
+def records(events) -> list:
+    return [(e.to_dict(), e.extra) for e in events]
+
+
+def _loaded_extractors() -> list[int]:
+    from geoevents import parallel
+
+    return [id(e) for e in parallel._extractors.values()]
+
+
+def test_same_events_with_and_without_dask(client, extractor, corpus, cache_dir):
+    expected, expected_skips = single_process(extractor, corpus)
+    assert len(expected) > 10 and any(e.article_id == "own-2" for e in expected)
+    loaded = None
+    for partitions in (None, 3, 7):
+        report, seen = ReadReport(), []
+        result = parse_corpus(corpus, client, partitions=partitions, cache_dir=cache_dir, report=report,
+                              progress=lambda done, total: seen.append((done, total)))
+        assert records(result.events) == records(expected)
+        assert report.lines() == expected_skips == [s.line() for s in result.skipped]
+        assert len(expected_skips) == 1 and expected_skips[0].startswith(f"{corpus[-1]}:4: skipped: invalid JSON")
+        assert result.articles == 3 + 5 and not result.failed and not result.ok
+        assert seen[-1] == (result.partitions, result.partitions) and len(seen) == result.partitions
+        # spaCy and the gazetteer were loaded once per worker, and kept from one run to the next.
+        now = client.run(_loaded_extractors)
+        assert len(now) == 2 and all(len(ids) == 1 for ids in now.values()) and now == (loaded or now)
+        loaded = now
+    assert result.partitions == 7
+
+
+def test_partitions_are_contiguous_balanced_and_stable(corpus):
+    articles = list(read_articles(corpus, report=lambda _: None))
+    split = split_partitions(articles, 3)
+    assert split == split_partitions(articles, 3)
+    assert [i for r in split for i in r] == list(range(len(articles))) and all(len(r) for r in split)
+    assert len(split_partitions(articles, 100)) == len(articles) and split_partitions([], 4) == []
+    # The long example articles do not share a partition with all the briefs.
+    sizes = [sum(len(articles[i].text) for i in r) for r in split]
+    assert max(sizes) < 0.7 * sum(sizes)
+
+
+# -- failures injected on the workers (and, for comparison, in this process) ---------------------
+
+def _break_article(article_id: str) -> None:
+    """Make extracting one article raise, as a bug on an odd article would."""
+    from geoevents.events import EventExtractor
+
+    original = getattr(EventExtractor.events, "_original", EventExtractor.events)
+
+    def events(self, doc, article, toponyms=None):
+        if article.id == article_id:
+            raise RuntimeError(f"injected failure on {article_id}")
+        return original(self, doc, article, toponyms)
+
+    events._original = original
+    EventExtractor.events = events
+
+
+def _break_partition(article_id: str, attempts: str) -> None:
+    """Make any partition holding ``article_id`` fail as a whole, counting attempts in a file."""
+    from geoevents.events import EventExtractor
+
+    original = getattr(EventExtractor.extract_many, "_original", EventExtractor.extract_many)
+
+    def extract_many(self, articles, batch_size=16, report=None):
+        articles = list(articles)
+        if any(a.id == article_id for a in articles):
+            with open(attempts, "a", encoding="utf-8") as f:
+                f.write("attempt\n")
+            raise RuntimeError("injected partition failure\nsecond line of the message")
+        return original(self, articles, batch_size, report)
+
+    extract_many._original = original
+    EventExtractor.extract_many = extract_many
+
+
+def _repair() -> None:
+    from geoevents.events import EventExtractor
+
+    for name in ("events", "extract_many"):
+        method = getattr(EventExtractor, name)
+        setattr(EventExtractor, name, getattr(method, "_original", method))
+
+
+@pytest.fixture
+def repaired(client):
+    yield
+    client.run(_repair)
+    _repair()
+
+
+def test_a_bad_article_is_skipped_and_reported_as_in_one_process(client, extractor, corpus, cache_dir, repaired):
+    _break_article("own-3")
+    client.run(_break_article, "own-3")
+    expected, expected_skips = single_process(extractor, corpus)
+    report = ReadReport()
+    result = parse_corpus(corpus, client, partitions=3, cache_dir=cache_dir, report=report)
+    assert records(result.events) == records(expected)
+    assert report.lines() == expected_skips
+    own = corpus[-1]
+    assert f"{own}:3: skipped: extraction failed: RuntimeError: injected failure on own-3" in report.lines()
+    assert not any(e.article_id == "own-3" for e in result.events) and result.articles == 7
+
+
+def test_a_failing_partition_is_retried_then_reported_by_name(client, extractor, corpus, cache_dir, repaired,
+                                                               tmp_path):
+    expected, _ = single_process(extractor, corpus)
+    articles = list(read_articles(corpus, report=lambda _: None))
+    doomed = split_partitions(articles, 3)[2]
+    ids = [articles[i].id for i in doomed]
+    assert len(ids) > 1
+    attempts = tmp_path / "attempts.txt"
+    client.run(_break_partition, ids[-1], str(attempts))
+    report = ReadReport()
+    out = tmp_path / "events.parquet"
+    result = parse_corpus(corpus, client, partitions=3, output=out, cache_dir=cache_dir, report=report, retries=1)
+
+    assert attempts.read_text().count("attempt") == 2   # the first try and one retry
+    [failure] = result.failed
+    assert isinstance(failure, PartitionFailure) and failure.index == 2 and not result.ok
+    assert failure.line() == (f"partition 2 (articles {ids[0]}..{ids[-1]} from {corpus[-1]}): failed after "
+                              "1 retry: RuntimeError: injected partition failure")
+    assert failure.line() in report.lines()
+    # Nothing else is lost: every other article's events are there, in order, and written.
+    kept = [e for e in expected if e.article_id not in ids]
+    assert len(kept) < len(expected) and records(result.events) == records(kept)
+    assert result.articles == len(articles) - len(ids)
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert len(read_partitions(out)) == len(kept) == result.counts["written"]
+
+
+# -- outputs --------------------------------------------------------------------------------------
+
+def _run_cli(args, cache_dir, **env):
+    full_env = {**os.environ, "GEOEVENTS_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO), **env}
+    return subprocess.run([sys.executable, "-m", "geoevents.cli", *args], capture_output=True, text=True,
+                          env=full_env, timeout=300)
+
+
+def test_cli_writes_partitioned_geoparquet(client, extractor, corpus, cache_dir, tmp_path):
+    import geopandas
+    import pyarrow.dataset
+
+    clean = [*corpus[:-1], str(_write_corpus(tmp_path / "clean.jsonl", [r for r in OWN_ARTICLES if r]))]
+    expected, _ = single_process(extractor, clean)
+    out = tmp_path / "out.parquet"
+    out.write_bytes(b"an older single-file output")   # replaced, never mixed with
+    result = _run_cli(["parse", *clean, "--scheduler", client.scheduler.address, "--partitions", "3",
+                       "-o", str(out), "--json", "-q"], cache_dir)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["events"] == len(expected) == summary["written"]
+    assert summary["partitions"] == 3 and summary["failed_partitions"] == 0 and summary["skipped"] == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"part-0000{i}.parquet" for i in range(3)]
+
+    frame = geopandas.read_parquet(out)   # the folder as one GeoParquet dataset
+    assert len(frame) == len(expected) and frame.crs.to_epsg() == 4326
+    assert len(pyarrow.dataset.dataset(out).to_table()) == len(expected)
+    assert list(read_partitions(out)["event_id"]) == [e.event_id for e in expected]
+    assert not list(tmp_path.glob(".out.parquet*"))   # no temporary left behind
+    # the folder is an events file like any other: 'geoevents map' draws it
+    page = tmp_path / "corpus.html"
+    drawn = _run_cli(["map", str(out), "-o", str(page), "-q"], cache_dir)
+    assert drawn.returncode == 0, drawn.stderr
+    assert page.stat().st_size > 100_000
+
+
+def test_merging_into_the_store_equals_one_process(client, extractor, corpus, cache_dir, tmp_path):
+    from geoevents.store import EventStore
+
+    expected, _ = single_process(extractor, corpus)
+    reference = EventStore(tmp_path / "one-process.gpkg")
+    added = reference.append(expected).added
+    store = tmp_path / "dask.gpkg"
+    result = parse_corpus(corpus, client, partitions=4, output=store, cache_dir=cache_dir, report=ReadReport())
+    assert result.counts == {"added": added, "merged": len(expected) - added, "unchanged": 0}
+    assert list(EventStore(store).frame()["event_id"]) == list(reference.frame()["event_id"])
+    again = parse_corpus(corpus, client, partitions=2, output=store, cache_dir=cache_dir, report=ReadReport())
+    assert again.counts == {"added": 0, "merged": 0, "unchanged": len(expected)}
+
+
+def test_a_folder_that_is_not_our_output_is_refused_before_any_work(client, corpus, cache_dir, tmp_path):
+    out = tmp_path / "data.parquet"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputError, match="notes.txt"):
+        parse_corpus(corpus, client, output=out, cache_dir=cache_dir)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    with pytest.raises(OutputError, match="unknown output format"):
+        parse_corpus(corpus, client, output=tmp_path / "events.xlsx", cache_dir=cache_dir)
+
+
+# -- errors are one line -------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_is_one_line(corpus, cache_dir, gazetteer):
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    with pytest.raises(ParallelError, match=f"cannot reach the Dask scheduler at {address}") as caught:
+        parse_corpus(corpus, address, cache_dir=cache_dir, connect_timeout=1)
+    assert "\n" not in str(caught.value)
+    result = _run_cli(["parse", "--examples", "--scheduler", address, "-q"], cache_dir,
+                      DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="1s")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"geoevents: error: cannot reach the Dask scheduler at {address}: ")
+
+
+def test_without_dask_the_error_says_what_to_install(cache_dir):
+    code = ("import sys; sys.modules['distributed'] = None; from geoevents.cli import main; "
+            "sys.exit(main(['parse', '--examples', '--scheduler', 'local', '-q']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "GEOEVENTS_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("geoevents: error: dask.distributed is not installed "
+                                     "(pip install 'geoevents[parallel]')")
+    bad = _run_cli(["parse", "--examples", "--partitions", "2", "-q"], cache_dir)
+    assert bad.returncode == 2 and "--partitions needs --scheduler" in bad.stderr
