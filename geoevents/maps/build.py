@@ -39,7 +39,11 @@ OTHER_STYLE = {"color": "#17becf", "shape": "triangle"}
 
 # Syria and Iraq: when every event lies here, the view frames the Euphrates valley.
 SYRIA_IRAQ = (29.0, 35.0, 38.0, 49.0)   # south, west, north, east
-MAX_ZOOM = 18   # set on the map itself: with no tile layer MarkerCluster needs the map's max zoom
+# Set on the map itself: with no tile layer MarkerCluster needs the map's max zoom. MarkerCluster
+# clusters every marker at every zoom in between, so the range is what the events need: street
+# level at most, and no zoom below the one that shows the whole world.
+MAX_ZOOM = 17
+MIN_ZOOM = 2
 
 LAYER_HEAT = "Heat map (weight 1 + fatalities)"
 LAYER_PLACES = "Places mentioned, not event sites"
@@ -128,8 +132,8 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
     bounds = _view_bounds(lat, lon, points_lat, points_lon)
 
     fmap = EventMap(location=[(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2], zoom_start=6,
-                    tiles=None, max_zoom=MAX_ZOOM, cdn=cdn, page_title=title or "geoevents map")
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", max_zoom=MAX_ZOOM).add_to(fmap)
+                    tiles=None, max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM, cdn=cdn, page_title=title or "geoevents map")
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM).add_to(fmap)
 
     outlines_geojson, country_labels = countries_near(bounds)
     outlines = folium.FeatureGroup(name=LAYER_OUTLINES, show=True).add_to(fmap)
