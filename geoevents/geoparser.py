@@ -30,6 +30,7 @@ from .places_context import (
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
     PLACE_PREDICATES,
+    US_STATE_ABBREVIATIONS,
     container_of,
     demonym_country,
 )
@@ -360,6 +361,11 @@ class Geoparser:
             # "Iraqi", "British": as a toponym, a demonym stands for its country.
             place = self.gazetteer.country(country)
             return [place] if place else []
+        state = US_STATE_ABBREVIATIONS.get(fold(name)) if "." in name else None
+        if state:
+            # "W.Va.", "S.C.", "Kan.": the dotted AP abbreviations name US states, nothing else.
+            return [c for c in self.gazetteer.candidates(state, country="US", feature_class="A", limit=3, fuzzy=False)
+                    if c.raw["feature_code"] == "ADM1"][:1]
         continent = CONTINENT_ADJECTIVES.get(fold(name))
         if continent:
             return [c for c in self.gazetteer.candidates(continent, limit=3, fuzzy=False)

@@ -106,6 +106,14 @@ def test_a_headline_name_keeps_no_line_breaks_and_a_far_guess_is_no_match(parser
     assert resafa.place is None or resafa.place.raw["country_code"] == "SY"   # never a misspelt Balkan town
 
 
+def test_dotted_state_abbreviations_are_the_states(parser):
+    text = "CHARLESTON, W.Va. - A man from Kansas City, Kan., met a woman from Evansville, Ind."
+    spans = [(m.start(), m.end()) for m in re.finditer(r"W\.Va\.|Kan\.|Ind\.", text)]
+    (given,) = parser.resolve_spans_many([(text, spans)])
+    assert [t.place.address for t in given] == ["West Virginia, United States", "Kansas, United States",
+                                                "Indiana, United States"]
+
+
 def test_one_unknown_name_costs_nothing_else(parser):
     found = by_text(parser.geoparse("Fighters moved from Qaryat Zzzqwx to Mayadin near the border with Iraq."))
     assert found["Mayadin"].geonameid == 173480
