@@ -224,6 +224,7 @@ def test_readme_has_no_rows_for_missing_entries():
 # --- spatial sanity against cities500 -----------------------------------------------------
 
 MOSUL, DEIR_EZ_ZOR, ALBU_KAMAL, SINJAR = 99072, 170794, 174448, 448149
+DOUMA = 170592
 RAQQA, TABQA, HADITHA, HASAKAH, BAQUBAH = 172955, 172374, 96309, 173811, 97990
 QAYYARAH, XEBAT, YABRUD, MASKANAH, DIBIS = 99003, 96833, 162627, 167080, 97001
 
@@ -303,6 +304,7 @@ def test_other_points_are_near_their_towns():
     assert _km("Al-Baghuz Fawqani", ALBU_KAMAL) < 6.0
     assert _km("Qalamoun Mountains", YABRUD) < 15.0
     assert 25.0 < _km("Nimrud", MOSUL) < 40.0
+    assert _km("Eastern Ghouta", DOUMA) < 6.0
 
 
 def _nearest_town(lat: float, lon: float) -> dict:
