@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "geoparsing"
 DEFAULT_CORPORA = [SHARED / "GWN.xml", SHARED / "LGL.xml"]
-EXAMPLES = Path(__file__).resolve().parents[1] / "geoevents" / "examples"
 PUBLISHED = "2017-07-11"   # the corpora carry no dates; one for all keeps relative dates resolvable
 
 
@@ -47,7 +46,9 @@ def corpus_rows(paths: list[Path], n: int) -> tuple[list[dict], str]:
     if base:
         source = " + ".join(f"{p.name}" for p in found)
     else:
-        base = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))]
+        from geoevents import example_articles
+
+        base = [(p.stem, p.read_text(encoding="utf-8")) for p in example_articles()]
         source = f"{' and '.join(map(str, paths))} missing -> the {len(base)} bundled example articles"
     rows = []
     for i in range(n):

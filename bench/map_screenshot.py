@@ -9,13 +9,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from map_bench import CHROMIUM, CHROMIUM_ARGS
 
 
-def main(html: str, png: str, chromium: str = "/usr/bin/chromium") -> None:
+def main(html: str, png: str, chromium: str = CHROMIUM) -> None:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         # Offline, as many users are: only the file itself loads; tiles are refused.
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))

@@ -24,6 +24,7 @@ import json
 import logging
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
@@ -540,17 +541,26 @@ def read_frame(path: str | os.PathLike) -> gpd.GeoDataFrame:
         raise StoreError(f"{path}: cannot read events ({_one_line(exc)})") from None
 
 
+# A partitioned GeoParquet output (``geoevents parse --scheduler``): one file per partition.
+PART_NAME = "part-{:05d}.parquet"
+PART_FILE = re.compile(r"part-\d{5,}\.parquet")
+
+
 def _read_parquet_parts(folder: Path) -> gpd.GeoDataFrame:
-    """A partitioned GeoParquet output (``geoevents parse --scheduler``): its part-NNNNN.parquet files in order."""
+    """A partitioned GeoParquet output: its part-NNNNN.parquet files in order."""
     from .store import StoreError
 
-    parts = sorted(folder.glob("part-*.parquet"))
+    parts = sorted(p for p in folder.iterdir() if PART_FILE.fullmatch(p.name))
     if not parts:
         raise StoreError(f"{folder}: a folder with no part-*.parquet files")
     frames = [read_frame(part) for part in parts]
     return frames[0] if len(frames) == 1 else coerce_frame(pd.concat(frames, ignore_index=True))
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _one_line(exc: BaseException, *, named: bool = False) -> str:
+    """The first line of an exception's message (its class name when empty); ``named`` prefixes the class."""
+    lines = str(exc).strip().splitlines()
+    name = type(exc).__name__
+    if not lines or not lines[0]:
+        return name
+    return f"{name}: {lines[0]}" if named else lines[0]

