@@ -325,8 +325,8 @@ def _eval_toponyms(args) -> int:
             scores = evaluate.evaluate_resolution_many(corpus, resolve_many, batch_size=16, progress=advance)
         else:
             def geoparse_many(texts):
-                return [[(t.start, t.end, t.latitude, t.longitude, t.geonameid) for t in toponyms
-                         if not t.metonymic] for toponyms in parser.geoparse_many(texts)]
+                return [[(t.start, t.end, t.latitude, t.longitude, t.geonameid, t.metonymic) for t in toponyms]
+                        for toponyms in parser.geoparse_many(texts)]
 
             scores = evaluate.evaluate_end2end_many(corpus, geoparse_many, batch_size=16, progress=advance)
     if args.json:

@@ -469,8 +469,12 @@ def evaluate_end2end_many(
     """Score a full geoparser: recognition against recognition_targets, resolution on matches.
 
     ``geoparse_many`` gets a list of texts and returns, per text, tuples
-    ``(start, end, latitude|None, longitude|None, geonameid|None)``. Batching and
-    ``progress`` work as in evaluate_resolution_many.
+    ``(start, end, latitude|None, longitude|None, geonameid|None)``, optionally with a sixth
+    item, ``metonymic`` (bool). Batching and ``progress`` work as in evaluate_resolution_many.
+
+    Metonymic predictions ("Moscow denied") are left out on GeoWebNews, whose recognition
+    targets are the literal toponyms only, and kept on LGL / TR-News, which annotate every
+    place name whatever it stands for.
 
     Recognition P/R/F1 (exact and overlap) compare all predicted spans with the
     recognition targets. Resolution metrics cover the resolution targets that some
@@ -487,13 +491,13 @@ def evaluate_end2end_many(
         if len(outputs) != len(batch):
             raise ValueError(f"geoparser returned {len(outputs)} results for {len(batch)} texts")
         for index, (article, found) in enumerate(zip(batch, outputs), start=lo):
-            found = list(found)
+            found = [f for f in found if not (article.format == GWN and len(f) > 5 and f[5])]
             gold_spans += [(index, t.start, t.end) for t in recognition_targets(article)]
             pred_spans += [(index, s, e) for s, e, *_ in found]
             targets = resolution_targets(article)
             for gi, pi in match_spans([(t.start, t.end) for t in targets],
                                       [(s, e) for s, e, *_ in found]):
-                _, _, lat, lon, geonameid = found[pi]
+                lat, lon, geonameid = found[pi][2:5]
                 error, hit = _score_one(targets[gi], lat, lon, geonameid)
                 errors.append(error)
                 hits.append(hit)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from geopy.location import Location
 
 from .gazetteer.geocoder import Gazetteer, haversine_km
-from .gazetteer.normalize import fold
+from .gazetteer.normalize import ARABIC_ARTICLES, fold
 from .gazetteer.wordlists import COMMON_WORDS
 from .nlp import has_ner, load_pipeline
 from .places_context import (
@@ -187,6 +187,8 @@ class Geoparser:
                 elif ent.label_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT") and \
                         self._misread_place(span, ent.label_):
                     found.append(self._toponym(span, ent.label_))
+                elif ent.label_ in ("ORG", "FAC", "EVENT") and _used_as_place(span):
+                    found.append(Toponym(span.text, span.start_char, span.end_char, ent.label_))
                 else:
                     continue
                 for i in range(span.start, span.end):
@@ -198,7 +200,7 @@ class Geoparser:
                         taken[i] = True
         found.extend(self._gazetteer_scan(doc, taken))
         found.sort(key=lambda t: t.start)
-        return self._join_compounds(doc, found)
+        return self._datelines(doc, self._join_compounds(doc, found))
 
     def _extend_right(self, span):
         """What NER cut short: "Deir" + "ez-Zor", when the gazetteer knows the longer name."""
@@ -218,13 +220,13 @@ class Geoparser:
         return span
 
     def _join_compounds(self, doc, found: list[Toponym]) -> list[Toponym]:
-        """Join what NER splits: "Old City" + "of" + "Mosul"; "Deir ez-Zor" + "province"."""
+        """Join what NER splits: "Old City" + "of" + "Mosul"; "Boa" + "Vista"; "Washington" + ", D.C."; "Deir ez-Zor" + "province"."""
         text = doc.text
         out: list[Toponym] = []
         for t in found:
-            if out and text[out[-1].end:t.start] in (" of ", " of the "):
+            if out and text[out[-1].end:t.start] in _JOINING_GAPS:
                 joined = text[out[-1].start:t.end]
-                if self._known(joined):
+                if self._known_as_whole(joined):
                     out[-1] = Toponym(joined, out[-1].start, t.end, out[-1].label, metonymic=out[-1].metonymic)
                     continue
             out.append(t)
@@ -243,7 +245,9 @@ class Geoparser:
         """Whether a GPE / LOC / FAC entity is a place name worth keeping."""
         if span.text in _person_name_parts(span.doc):
             return False  # "Modi" after "Narendra Modi", tagged GPE
-        if _PLACE_HEAD.search(span.text):
+        if fold(span.text) in NON_PLACE_WORDS or _acronym_like(span.text):
+            return False  # "Dr", "MoD": a title or an acronym tagged GPE
+        if _PLACE_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text):
             return True  # "Royal Street", "Glenrock Lagoon": a place even when no gazetteer knows it
         if self._known(span.text):
             return True
@@ -253,23 +257,70 @@ class Geoparser:
     def _known(self, name: str) -> bool:
         return bool(self.gazetteer.candidates(name, limit=1, fuzzy=False))
 
+    def _known_as_whole(self, name: str) -> bool:
+        """Whether the gazetteer has this very name (not only a place inside it)."""
+        best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
+        return bool(best) and best[0].raw["match"] in ("name", "alternate", "id")
+
+    def _datelines(self, doc, found: list[Toponym]) -> list[Toponym]:
+        """The place a story was filed from ("MOSUL, Iraq (AP) —", "ST. LOUIS –"): always literal.
+
+        NER misses all-caps names or buries them in the byline's ORG, and a dateline's place
+        reads like the subject of the first sentence; here both are put right.
+        """
+        text = doc.text
+        out = list(found)
+        for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text)]:
+            place, region, agency = m.group("place"), m.group("region"), m.group("agency")
+            before = text[max(0, m.start() - 2):m.start()]
+            at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
+            if not (agency or at_line_start) or m.re is _LINE_DATELINE and not agency:
+                continue
+            parts = [(place, m.start("place"))]
+            if region and (self._state_abbreviation(region) or self._known_as_whole(region)):
+                parts.append((region, m.start("region")))
+            for name, start in parts:
+                end = start + len(name)
+                if fold(name) in COMMON_WORDS or fold(name) in NON_PLACE_WORDS:
+                    break
+                if not (self._state_abbreviation(name) or self._known_as_whole(name)):
+                    break
+                out = [t for t in out if t.end <= start or t.start >= end]
+                out.append(Toponym(name, start, end, "GAZ"))
+        out.sort(key=lambda t: t.start)
+        return out
+
+    @staticmethod
+    def _state_abbreviation(name: str) -> bool:
+        return "." in name and fold(name) in US_STATE_ABBREVIATIONS
+
     def _misread_place(self, span, label: str) -> bool:
         """An ORG/PERSON/NORP span that is really a place: "strikes in Raqqa" tagged ORG."""
-        if label == "NORP" and _group_word(span.text):
-            return False  # demonyms are country evidence; "Kurds", "Shiite" are groups of people
         if span.text.isupper() and len(span.text) <= 5:
-            return False  # "ISIS", "SDF" are organisations
-        if fold(span.text) in NON_PLACE_WORDS:
+            # "ISIS", "SDF" are organisations; "to the UAE" is a country.
+            best = self._gazetteer_place(span)
+            return best is not None and best.raw["feature_code"].startswith("PCL") and _locative_cue(span)
+        if label == "NORP" and _group_word(span.text):
+            # Demonyms are country evidence; "Kurds", "Shiite" are groups of people. But "Tunis",
+            # shaped like "Sunnis", is a city's own name after "in".
+            best = self._gazetteer_place(span)
+            return demonym_country(span.text) is None and best is not None and best.raw["match"] == "name" \
+                and _locative_cue(span)
+        if fold(span.text) in NON_PLACE_WORDS or _acronym_like(span.text):
             return False
-        if _STREET_HEAD.search(span.text) and span.text[:1].isupper():
-            return True  # "Royal Street", "Yarmouk Square": tagged ORG or PERSON, named like a street
+        if (_STREET_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text)
+                or label != "PERSON" and _PLACE_HEAD.search(span.text)) and span.text[:1].isupper():
+            # "Royal Street", "Badush Prison", "Woodman Point": tagged ORG or PERSON, named like a
+            # place. Not "John Hill": a surname may be a landform.
+            return True
         best = self._gazetteer_place(span)
         if best is None:
             return False
-        cue = _locative_cue(span)
-        if label == "PERSON" and len(span) > 1 and not cue:
-            return False  # "Ryan Dillon", "Lavdrim Muhaxheri"
-        return cue or best.raw["importance"] >= IMPORTANT_PLACE
+        if _locative_cue(span):
+            return True
+        if label == "PERSON" and (len(span) > 1 or _named_as_person_again(span)):
+            return False  # "Ryan Dillon", "Lavdrim Muhaxheri"; "Levi" again and again
+        return best.raw["importance"] >= IMPORTANT_PLACE
 
     def _gazetteer_scan(self, doc, taken: list[bool]) -> list[Toponym]:
         """Capitalised names no entity covers, matched against the gazetteer, longest first."""
@@ -301,7 +352,7 @@ class Geoparser:
     def _scan_accepts(self, span) -> bool:
         text = span.text
         key = fold(text)
-        if key in COMMON_WORDS or key in NON_PLACE_WORDS or len(key) < 3:
+        if key in COMMON_WORDS or key in NON_PLACE_WORDS or len(key) < 3 or _acronym_like(text):
             return False
         if span.start == span.sent.start and len(span) == 1 and span[0].pos_ not in ("PROPN", ""):
             return False  # a capitalised ordinary word opening a sentence
@@ -321,8 +372,9 @@ class Geoparser:
         if span.text in _person_name_parts(span.doc):
             return None
         best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
-        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1:
-            return None
+        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1 and \
+                not _without_article(best[0].raw["name"]) == fold(span.text):
+            return None  # but "Qamishli" for "Al Qāmishlī" is only the article short
         return best[0]
 
     # -- resolution ------------------------------------------------------------------------
@@ -377,6 +429,10 @@ class Geoparser:
             return []  # "Baghdad Street" lies in Mosul, not in Baghdad: no guess from its parts
         if not found:
             found = self._part_candidates(name)
+            if _BUILDING_HEAD.search(name) or t.label in _NOT_PLACE_LABELS:
+                # "Mosul University Hospital" stands in Mosul, "Colorado State University" in Colorado;
+                # "Karl Bremer Hospital" not in a village called Karl, nor "Cornell University" in Cornell.
+                found = [c for c in found if c.raw["importance"] >= IMPORTANT_PLACE_WITHOUT_NER]
         if not found and len(fold(name)) >= 5:
             found = self.gazetteer.candidates(name, limit=5, fuzzy=True)
         return found
@@ -410,7 +466,8 @@ class Geoparser:
         if not t.candidates:
             return None, 0.0
         container = evidence.containers.get(t.start)
-        admin_form = bool(ADMIN_SUFFIXES.search(t.text))
+        # "Deir ez-Zor province" says it is a region; so does "Fife" in "Knockhill, Fife".
+        admin_form = bool(ADMIN_SUFFIXES.search(t.text)) or t.start in evidence.container_names
         # A name that is a country's own name ("China", "Mexico") means the country unless the
         # text places a town of that name: "China, Texas", Texas named, or the article's other
         # places near it. That the article is about the United States never makes China a Texas town.
@@ -511,6 +568,7 @@ class _Evidence:
     countries: Counter
     admin1s: set
     containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
+    container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
     own_votes: dict  # toponym start -> its own country vote, so a name does not vote for itself
 
     def country_share(self, country_code: str, exclude: Toponym) -> float:
@@ -543,12 +601,18 @@ class _Evidence:
                 if ent.label_ == "NORP" and (code := demonym_country(ent.text)):
                     countries[code] += 0.5
         containers = {}
+        container_names = set()
         text = doc.text  # spaCy rebuilds Doc.text on every access
+        ends = {t.start: t.end for t in toponyms}
         for t in toponyms:
             container = container_of(text, t.end, gazetteer)
             if container:
                 containers[t.start] = container
-        return cls(countries, admin1s, containers, own_votes)
+                after = ends.get(t.end + 2)
+                # "Stops in Miami, New York and Boston" is a list, not a town and its state.
+                if after is not None and not _LIST_GOES_ON.match(text, after):
+                    container_names.add(t.end + 2)
+        return cls(countries, admin1s, containers, container_names, own_votes)
 
 
 def has_ner_doc(doc) -> bool:
@@ -580,13 +644,62 @@ def _trim(span):
 _PLACE_HEAD = re.compile(
     r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Bridge|Lane|Highway|Estate|Lagoon|Point|Fields|"
     r"Beach|Harbour|Harbor|Bay|Island|Islands|Lake|River|Creek|Mountain|Mountains|Valley|Plain|Plains|Desert|"
-    r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea)$")
+    r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea|Area)$")
 
 # Streets and squares: places in their own right, never located by the place they are named after.
-_STREET_HEAD = re.compile(r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Lane|Estate)$")
+_STREET_HEAD = re.compile(r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Lane|Estate|Drive|Place)$")
+
+# Buildings and sites where things happen: "al-Shifa Hospital", "Meydan Racecourse", "Badush
+# Prison". NER often calls them ORG or PERSON. Schools, universities and centres are left out:
+# they are named for what they do as often as for where they stand.
+_BUILDING_HEAD = re.compile(
+    r"\s(Hospital|Clinic|Mosque|Church|Cathedral|Basilica|Chapel|Temple|Shrine|Synagogue|Stadium|Arena|"
+    r"Racecourse|Hotel|Inn|Prison|Jail|Barracks|Palace|Tower|Theatre|Theater|Museum|Market|Bazaar|"
+    r"Cemetery|Graveyard|Refinery|Oilfield|Campus|Library|Hall|Courthouse|Mall|Farm|Farms|Plantation)$")
+
+# More names after a name: the names are a list ("Miami, New York and Boston").
+_LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
+
+# NER labels of names that are not places themselves, though used as one ("at Cornell University").
+_NOT_PLACE_LABELS = frozenset(("ORG", "PERSON", "EVENT", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"))
+
+# What may stand between two halves of one place name that NER split ("Trinidad and Tobago").
+_JOINING_GAPS = (" of ", " of the ", " ", ", ", " and ", " & ", "-")
+
+# A dateline: a place, perhaps its state or country, perhaps the agency, then a dash:
+# "MOSUL, Iraq (AP) —", "ST. LOUIS –", and at the very start of a line "Hanoi (VNA) –".
+_DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-z]+\.? \d{1,2})?"
+                  r"(?P<agency> \([A-Z][A-Za-z0-9]{1,12}\))?(?: ?(?:[—–-]+|:)(?=[\s(A-Z])|(?<=\))(?=\s))")
+_CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ -][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
+_LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})" + _DATELINE_REST)
 
 _ADMIN_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
+
+def _without_article(name: str) -> str:
+    """The folded name without a leading Arabic article: "Al Qāmishlī" -> "qamishli"."""
+    words = fold(name).split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ARABIC_ARTICLES else words)
+
+
+def _used_as_place(span) -> bool:
+    """An organisation, building or event named as where something is: "arrested at Kendale
+    Lakes Elementary School", "a briefing at the Palais des Nations", "at the OAS"."""
+    root = span.root
+    text = span.text
+    return root.dep_ == "pobj" and root.head.lower_ in ("at", "inside", "outside", "into") and \
+        all(w[:1].isupper() or w in _NAME_LINKS for w in text.split()) and \
+        fold(text) not in NON_PLACE_WORDS and not _acronym_like(text) and not any(ch.isdigit() for ch in text)
+
+
+_NAME_LINKS = frozenset("of the de des du la le and for".split())
+
+
+def _acronym_like(text: str) -> bool:
+    """"MoD", "PoP", "HAPs", "NGOs": a short acronym in mixed case, never a place name."""
+    return len(text) <= 5 and " " not in text and any(
+        a.islower() and b.isupper() or a.isupper() and b.isupper() and text.endswith("s") for a, b in zip(text, text[1:]))
+
 
 def _can_start_name(token) -> bool:
     text = token.text
@@ -609,6 +722,11 @@ def _locative_cue(span) -> bool:
             return True
         i -= 1
     if i >= 0 and doc[i].lower_ in LOCATIVE_PREPOSITIONS:
+        return True
+    # A name followed by its state or country: "Tacoma, Washington", "Hajin, Deir ez-Zor", "Severn, Md.".
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and (
+            doc[span.end + 1].ent_type_ in ("GPE", "LOC") and doc[span.end + 1].ent_iob_ == "B"
+            or "." in doc[span.end + 1].text and fold(doc[span.end + 1].text) in US_STATE_ABBREVIATIONS):
         return True
     # One place in a list of places: "Al Qaim and Rawa", "Hajin, Susah and Baghuz".
     if span.start >= 2 and doc[span.start - 1].lower_ in ("and", "or", ",") and doc[span.start - 2].ent_type_ in (
@@ -645,6 +763,12 @@ def _person_name_parts(doc) -> set[str]:
     return parts
 
 
+def _named_as_person_again(span) -> bool:
+    """NER calls this name a person more than once in the document and never a place."""
+    labels = [ent.label_ for ent in span.doc.ents if ent.text == span.text]
+    return labels.count("PERSON") > 1 and not {"GPE", "LOC", "FAC"} & set(labels)
+
+
 def _demonym_of_place(span) -> bool:
     """"Syrian" in "the Syrian border": a demonym whose head noun is land, not people."""
     return bool(demonym_country(span.text)) and span.root.head.lemma_.lower() in LAND_NOUNS and \
@@ -658,18 +782,21 @@ def _is_metonymic(span, is_country: bool) -> bool:
     "Beijing's tactics" (a modifier or owner of what is not land); and, for countries,
     "sanctions against Russia", "recognise Kosovo" (the object of what is done to a state).
     In a list ("Bulgaria, Malta and Portugal voted") every member shares the first one's role.
+    Datelines ("MOSUL, Iraq —") are literal; Geoparser._datelines sees to them.
     """
-    if span.text.isupper():
-        return False  # a dateline ("MOSUL, Iraq —", "TORONTO (AP)") names where the story is
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
         root = root.head
     head = root.head
     head_word = head.lemma_.lower()
     if root.dep_ in ("compound", "amod", "nmod", "poss"):
-        return head_word in ACTOR_NOUNS
+        # "Notre Dame's Arike Ogunbowale": a person's team, school or home town, not a location.
+        return head_word in ACTOR_NOUNS or root.dep_ == "poss" and head.ent_type_ == "PERSON"
     if root.dep_ == "nsubj":
         return head.pos_ in ("VERB", "AUX") and head_word not in PLACE_PREDICATES
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+        # "the Prime Minister of the UAE", "the people of Mosul" (but "the outskirts of Mosul")
+        return head.head.lemma_.lower() in ACTOR_NOUNS
     if not is_country:
         return False
     if root.dep_ == "pobj":

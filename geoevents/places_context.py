@@ -18,17 +18,40 @@ PLACE_PREDICATES = frozenset(
     "be lie sit stand remain become fall burn shake flood border neighbour neighbor host house "
     "face suffer see experience witness record register endure collapse surrender".split()
 )
-# Nouns for people, institutions and what they decide: a place modifying or owning them
-# ("U.S. officials", "Iraqi forces", "Beijing's tactics") stands for a state, not a location.
+# Nouns for people, institutions and what they decide, say or trade: a place modifying or
+# owning them ("U.S. officials", "Iraqi forces", "Beijing's tactics", "Raqqa residents",
+# "Moscow's concern", "U.S. goods") stands for a state or its people, not for a location.
+# Land, buildings and happenings are left out: "the Mexico border", "a Dallas clinic", "the
+# Mosul offensive" name where something is.
 ACTOR_NOUNS = frozenset(
+    # officials and armed men
     "official officials government governments force forces troop troops army armies military militaries "
     "police soldier soldiers president minister ministry leader leaders authority authorities diplomat "
     "diplomats embassy envoy ambassador navy jet jets warplane warplanes drone drones intelligence agency "
-    "agencies team club player players fan fans spokesman spokeswoman delegation negotiator negotiators "
-    "regime administration parliament lawmaker lawmakers senator senate congress regulator chief "
+    "agencies spokesman spokeswoman spokesperson delegation negotiator negotiators regime administration "
+    "parliament lawmaker lawmakers senator senate congress regulator chief rep representative "
+    "representatives counterpart counterparts ally allies officer officers commander commanders "
+    "general generals fighter fighters militant militants militiaman militiamen guard guards agent agents "
+    "spy spies mayor governor commissioner councillor councilor attorney prosecutor judge detective "
+    "investigator legislator legislators politician politicians consulate mission missions department "
+    "consul premier king queen prince ruler "
+    # people of a place
+    "man men woman women people person citizen citizens resident residents native natives national "
+    "nationals migrant migrants immigrant immigrants refugee refugees worker workers student students "
+    "teacher teachers voter voters taxpayer taxpayers farmer farmers businessman businessmen investor "
+    "investors journalist journalists reporter reporters activist activists expert experts analyst "
+    "analysts mother father girl boy teen teenager survivor survivors "
+    # companies, parties, teams
+    "company companies firm firms bank banks airline airlines carrier carriers party parties union "
+    "unions team club player players fan fans coach star striker squad "
+    # what they decide, say, feel or trade
     "decision decisions action actions request requests practice practices talk talks tactic tactics "
     "policy policies position stance response move demand demands proposal plan plans interest interests "
-    "law laws court courts rep representative counterpart counterparts ally allies".split()
+    "law laws statement statements report reports concern concerns view views attitude "
+    "approach effort efforts cooperation threat threats willingness reluctance role opposition quest "
+    "claim claims accusation accusations allegation allegations lie lies measure measures "
+    "dollar dollars currency goods import imports export exports tariff tariffs sanction sanctions "
+    "flag identity passport citizenship".split()
 )
 # Verbs whose object is a location even when it is a country: "entered Syria", "bombed Iraq".
 LOCATIVE_OBJECT_VERBS = frozenset(
@@ -46,7 +69,7 @@ LAND_NOUNS = frozenset(
 # Single words and whole names; the words of "White House" or "Islamic State" are refused alone too.
 NON_PLACE_WORDS = frozenset(
     "pentagon kremlin white house congress senate parliament islamic state isis isil daesh coalition "
-    "allied allies god lord president general colonel captain mr mrs ms dr sir prime minister "
+    "allied allies god lord president general colonel captain mr mrs ms dr sr jr sir prime minister "
     "reuters cnn bbc afp associated press twitter facebook youtube telegram google internet "
     "christian christians muslim muslims sunni shia shiite kurdish kurds arab arabs western eastern "
     "northern southern central".split()
@@ -87,7 +110,7 @@ _CONTAINER = re.compile(r"^,\s*((?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?
 def container_of(text: str, end: int, gazetteer) -> tuple[str, str | None] | None:
     """(country code, admin-1 name or None) of the place written right after a name: "Mayadin, Syria".
 
-    None when the name is not followed by ", <a country, a state or a province>".
+    None when the name is not followed by ", <a country, a state, a province or a county>".
     """
     match = _CONTAINER.match(text[end:end + 40])
     if not match:
@@ -106,6 +129,8 @@ def container_of(text: str, end: int, gazetteer) -> tuple[str, str | None] | Non
                 return place.raw["country_code"], None
             if code == "ADM1" and place.raw["match"] != "transliteration":
                 return place.raw["country_code"], place.raw["name"]
+            if code == "ADM2" and place.raw["match"] == "name":
+                return place.raw["country_code"], place.raw["admin1"] or None  # "Knockhill, Fife": Scotland
     return None
 
 

@@ -346,6 +346,20 @@ def test_evaluate_end2end(gwn):
     assert batched == scores
 
 
+def test_metonymic_predictions_count_only_where_the_corpus_annotates_them(gwn, lgl):
+    # GeoWebNews scores literal toponyms: a prediction flagged metonymic is dropped before
+    # scoring. LGL annotates every place name, so there the flag changes nothing.
+    def flagged(article, names):
+        t = article.text
+        return [(t.index(n), t.index(n) + len(n), None, None, None, True) for n in names]
+
+    gwn_scores = evaluate_end2end(gwn, lambda text: flagged(gwn[0], ["Manbij"]) if text == gwn[0].text else [])
+    assert gwn_scores["precision"] is None or gwn_scores["precision"] == 0.0
+    assert gwn_scores["recall"] == 0.0
+    lgl_scores = evaluate_end2end(lgl, lambda text: flagged(lgl[0], ["Raqqa"]))
+    assert lgl_scores["precision"] == 1.0 and lgl_scores["recall"] == pytest.approx(1 / 4)
+
+
 def test_format_table():
     table = format_table({"n": 3, "acc161": 0.5, "auc": 0.25, "mean_km": 1234.5,
                           "median_km": 12.0, "exact_id": None, "precision": None,

@@ -197,3 +197,71 @@ def test_streets_and_estates_are_places_even_unknown_to_the_gazetteer(parser):
     found = by_text(parser.geoparse(text))
     assert "Nineveh Street" in found and "Yarmouk Square" in found, list(found)
     assert found["Mosul"].geonameid == 99072
+
+
+def test_datelines_are_literal_places(parser):
+    text = ("MAYADIN, Syria (AP) — Syrian troops entered the town on Friday.\n"
+            "RALEIGH, N.C. (AP) - A new report shows rising costs.\n"
+            "Mosul (INA) – Engineers reopened a bridge.")
+    found = by_text(parser.geoparse(text))
+    assert found["MAYADIN"].geonameid == 173480 and not found["MAYADIN"].metonymic
+    assert found["Syria"].geonameid == 163843
+    assert found["N.C."].place.raw["feature_code"] == "ADM1" and found["N.C."].place.raw["country_code"] == "US"
+    assert found["RALEIGH"].place.raw["admin1"] == "North Carolina"
+    # The dateline's place opens the sentence but is no government's subject.
+    assert not found["Mosul"].metonymic and found["Mosul"].geonameid == 99072
+    # A shouted word before a dash is no dateline unless the gazetteer knows it.
+    assert by_text(parser.geoparse("UPDATE - Talks resumed in Geneva.")).keys() == {"Geneva"}
+
+
+def test_names_that_ner_splits_are_joined_when_the_gazetteer_knows_the_whole(parser):
+    text = ("Migrants crossed into Boa Vista, the state capital. The delegation of Trinidad and Tobago "
+            "flew to Washington, D.C., on Monday. Shelling hit Hajin, Syria.")
+    found = by_text(parser.geoparse(text))
+    assert found["Boa Vista"].place.raw["country_code"] == "BR"
+    assert found["Trinidad and Tobago"].place.raw["country_code"] == "TT"
+    assert found["Washington, D.C."].place.raw["feature_code"] == "PPLC"
+    # "Hajin, Syria" is a town and its country, not one name.
+    assert "Hajin" in found and "Syria" in found
+
+
+def test_buildings_and_institutions_used_as_places(parser):
+    text = ("The wounded were taken to Al-Shifa Hospital. Talks were held at the Palais des Nations "
+            "in Geneva, and a rally was staged at Kendale Lakes Elementary School. "
+            "Dr Ahmed said the MoD had sent a team.")
+    found = by_text(parser.geoparse(text))
+    assert "Al-Shifa Hospital" in found and "Palais des Nations" in found, list(found)
+    assert "Kendale Lakes Elementary School" in found
+    # Named for a person or an organisation: no place is guessed from a part of the name.
+    assert found["Kendale Lakes Elementary School"].place is None or \
+        found["Kendale Lakes Elementary School"].place.raw["importance"] >= 0.5
+    for word in ("Dr", "MoD", "Ahmed"):
+        assert word not in found
+
+
+def test_places_modifying_people_or_decisions_are_metonymic(parser):
+    text = ("U.S. officials said Raqqa residents had fled. The Prime Minister of Iraq met the people of "
+            "Mosul, and Moscow's concern grew. A Mosul hospital and the Syria border were shelled.")
+    found = parser.geoparse(text)
+    flags = {(t.text, t.start): t.metonymic for t in found}
+    by_name = {}
+    for (name, _), flag in sorted(flags.items(), key=lambda kv: kv[0][1]):
+        by_name.setdefault(name, []).append(flag)
+    assert by_name["U.S."] == [True] and by_name["Raqqa"] == [True] and by_name["Iraq"] == [True]
+    assert by_name["Moscow"] == [True]
+    # the people of Mosul (a modifier of people), then a Mosul hospital (where it stands)
+    assert by_name["Mosul"] == [True, False]
+    assert by_name["Syria"] == [False]
+
+
+def test_a_name_after_another_and_a_comma_is_read_as_its_region(parser):
+    # "Knockhill, Fife": Fife is the Scottish council area, not the town of Fife in Washington.
+    found = by_text(parser.geoparse("The second round is on 25 August at Knockhill, Fife."))
+    assert found["Fife"].place.raw["feature_class"] == "A" and found["Fife"].place.raw["country_code"] == "GB"
+    found = by_text(parser.geoparse("Fans gathered in Kirkcaldy, Fife, on Sunday."))
+    assert found["Kirkcaldy"].place.raw["country_code"] == "GB"
+
+
+def test_a_name_short_of_its_arabic_article_is_still_found(parser):
+    found = by_text(parser.geoparse("Turkish artillery fired on Qamishli overnight."))
+    assert found["Qamishli"].place.raw["country_code"] == "SY"
