@@ -214,8 +214,7 @@ class Geoparser:
                        for t in doc[span.end:end]):
                 continue
             longer = doc[span.start:end]
-            best = self.gazetteer.candidates(longer.text, limit=1, fuzzy=False)
-            if best and best[0].raw["match"] in ("name", "alternate", "id"):
+            if self._known_as_whole(longer.text):
                 return longer
         return span
 
@@ -245,7 +244,7 @@ class Geoparser:
         """Whether a GPE / LOC / FAC entity is a place name worth keeping."""
         if span.text in _person_name_parts(span.doc):
             return False  # "Modi" after "Narendra Modi", tagged GPE
-        if fold(span.text) in NON_PLACE_WORDS or _acronym_like(span.text):
+        if _not_a_place_name(span.text):
             return False  # "Dr", "MoD": a title or an acronym tagged GPE
         if _PLACE_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text):
             return True  # "Royal Street", "Glenrock Lagoon": a place even when no gazetteer knows it
@@ -274,25 +273,23 @@ class Geoparser:
             place, region, agency = m.group("place"), m.group("region"), m.group("agency")
             before = text[max(0, m.start() - 2):m.start()]
             at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
-            if not (agency or at_line_start) or m.re is _LINE_DATELINE and not agency:
+            # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –"); an all-caps
+            # one needs either the agency or the line's start.
+            if not agency and (m.re is _LINE_DATELINE or not at_line_start):
                 continue
             parts = [(place, m.start("place"))]
-            if region and (self._state_abbreviation(region) or self._known_as_whole(region)):
+            if region and (_dotted_state(region) or self._known_as_whole(region)):
                 parts.append((region, m.start("region")))
             for name, start in parts:
                 end = start + len(name)
                 if fold(name) in COMMON_WORDS or fold(name) in NON_PLACE_WORDS:
                     break
-                if not (self._state_abbreviation(name) or self._known_as_whole(name)):
+                if not (_dotted_state(name) or self._known_as_whole(name)):
                     break
                 out = [t for t in out if t.end <= start or t.start >= end]
                 out.append(Toponym(name, start, end, "GAZ"))
         out.sort(key=lambda t: t.start)
         return out
-
-    @staticmethod
-    def _state_abbreviation(name: str) -> bool:
-        return "." in name and fold(name) in US_STATE_ABBREVIATIONS
 
     def _misread_place(self, span, label: str) -> bool:
         """An ORG/PERSON/NORP span that is really a place: "strikes in Raqqa" tagged ORG."""
@@ -306,7 +303,7 @@ class Geoparser:
             best = self._gazetteer_place(span)
             return demonym_country(span.text) is None and best is not None and best.raw["match"] == "name" \
                 and _locative_cue(span)
-        if fold(span.text) in NON_PLACE_WORDS or _acronym_like(span.text):
+        if _not_a_place_name(span.text):
             return False
         if (_STREET_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text)
                 or label != "PERSON" and _PLACE_HEAD.search(span.text)) and span.text[:1].isupper():
@@ -352,7 +349,7 @@ class Geoparser:
     def _scan_accepts(self, span) -> bool:
         text = span.text
         key = fold(text)
-        if key in COMMON_WORDS or key in NON_PLACE_WORDS or len(key) < 3 or _acronym_like(text):
+        if key in COMMON_WORDS or len(key) < 3 or _not_a_place_name(text):
             return False
         if span.start == span.sent.start and len(span) == 1 and span[0].pos_ not in ("PROPN", ""):
             return False  # a capitalised ordinary word opening a sentence
@@ -413,7 +410,7 @@ class Geoparser:
             # "Iraqi", "British": as a toponym, a demonym stands for its country.
             place = self.gazetteer.country(country)
             return [place] if place else []
-        state = US_STATE_ABBREVIATIONS.get(fold(name)) if "." in name else None
+        state = _dotted_state(name)
         if state:
             # "W.Va.", "S.C.", "Kan.": the dotted AP abbreviations name US states, nothing else.
             return self._the_one(state, "ADM1", country="US", feature_class="A")
@@ -668,6 +665,7 @@ _JOINING_GAPS = (" of ", " of the ", " ", ", ", " and ", " & ", "-")
 
 # A dateline: a place, perhaps its state or country, perhaps the agency, then a dash:
 # "MOSUL, Iraq (AP) —", "ST. LOUIS –", and at the very start of a line "Hanoi (VNA) –".
+# articles._DATELINE is the stricter form with a full date, read for publication dates.
 _DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-z]+\.? \d{1,2})?"
                   r"(?P<agency> \([A-Z][A-Za-z0-9]{1,12}\))?(?: ?(?:[—–-]+|:)(?=[\s(A-Z])|(?<=\))(?=\s))")
 _CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ -][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
@@ -675,6 +673,10 @@ _LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z
 
 _ADMIN_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
+
+# Lower-case words inside an institution's name: "Palais des Nations", "Bank of England".
+_NAME_LINKS = frozenset("of the de des du la le and for".split())
+
 
 def _without_article(name: str) -> str:
     """The folded name without a leading Arabic article: "Al Qāmishlī" -> "qamishli"."""
@@ -689,10 +691,17 @@ def _used_as_place(span) -> bool:
     text = span.text
     return root.dep_ == "pobj" and root.head.lower_ in ("at", "inside", "outside", "into") and \
         all(w[:1].isupper() or w in _NAME_LINKS for w in text.split()) and \
-        fold(text) not in NON_PLACE_WORDS and not _acronym_like(text) and not any(ch.isdigit() for ch in text)
+        not _not_a_place_name(text) and not any(ch.isdigit() for ch in text)
 
 
-_NAME_LINKS = frozenset("of the de des du la le and for".split())
+def _dotted_state(name: str) -> str | None:
+    """The US state a dotted AP abbreviation names ("W.Va.", "Md."), else None."""
+    return US_STATE_ABBREVIATIONS.get(fold(name)) if "." in name else None
+
+
+def _not_a_place_name(text: str) -> bool:
+    """A title, an organisation the gazetteer mistakes for a place, or a mixed-case acronym."""
+    return fold(text) in NON_PLACE_WORDS or _acronym_like(text)
 
 
 def _acronym_like(text: str) -> bool:
@@ -726,7 +735,7 @@ def _locative_cue(span) -> bool:
     # A name followed by its state or country: "Tacoma, Washington", "Hajin, Deir ez-Zor", "Severn, Md.".
     if span.end + 1 < len(doc) and doc[span.end].text == "," and (
             doc[span.end + 1].ent_type_ in ("GPE", "LOC") and doc[span.end + 1].ent_iob_ == "B"
-            or "." in doc[span.end + 1].text and fold(doc[span.end + 1].text) in US_STATE_ABBREVIATIONS):
+            or _dotted_state(doc[span.end + 1].text)):
         return True
     # One place in a list of places: "Al Qaim and Rawa", "Hajin, Susah and Baghuz".
     if span.start >= 2 and doc[span.start - 1].lower_ in ("and", "or", ",") and doc[span.start - 2].ent_type_ in (
