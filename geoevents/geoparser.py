@@ -33,6 +33,8 @@ from .places_context import (
     US_STATE_ABBREVIATIONS,
     container_of,
     demonym_country,
+    demonym_region,
+    region_abbreviations,
 )
 
 MAX_NAME_TOKENS = 6
@@ -47,6 +49,9 @@ W_ADMIN1 = 0.20  # the article names the candidate's province / state
 W_CONTAINER = 0.60  # "Mayadin, Syria" / "Alexandria, La.": the name is followed by its container
 W_PROXIMITY = 0.20  # the candidate lies near the article's other places
 PROXIMITY_KM = 250.0
+# Shares of the article's other local places count one imaginary place elsewhere, so a
+# lone "Houston, Texas" in a trade story does not make "China" a Texas town.
+LOCAL_PSEUDO_COUNT = 1
 W_COHERENCE = 0.5  # the article's other names have candidates near this one (see _coherence)
 COHERENCE_KM = 100.0
 W_LOCAL_COUNTRY = 0.3  # share of the article's other local places (towns, regions) in the candidate's country
@@ -62,7 +67,9 @@ CONTINENT_ADJECTIVES = {"european": "Europe", "african": "Africa", "asian": "Asi
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
 _GENERIC_HEADS = frozenset(
     "university college school bank city house center centre hospital airport stadium quarter peninsula "
-    "county council club fc police department district state government valley river".split()
+    "county council club fc police department district state government valley river "
+    # institutions' words that some village is also called: "US Federal Reserve", "Islamic Republic"
+    "federal reserve national republic islamic summit congress academy institute federation royal".split()
 )
 # Without a cue such as "in" or "near", a name the NER did not call a place must be this
 # important (a country, a curated place, a city of about 300,000) to count as one.
@@ -407,18 +414,29 @@ class Geoparser:
         name = t.text
         country = demonym_country(name)
         if country:
-            # "Iraqi", "British": as a toponym, a demonym stands for its country.
+            # "Iraqi", "British": as a toponym, a demonym stands for its country ("English": England).
+            region = demonym_region(name)
             place = self.gazetteer.country(country)
-            return [place] if place else []
-        state = _dotted_state(name)
-        if state:
-            # "W.Va.", "S.C.", "Kan.": the dotted AP abbreviations name US states, nothing else.
-            return self._the_one(state, "ADM1", country="US", feature_class="A")
+            regional = self._the_one(region, "ADM1", country=country, feature_class="A") if region else []
+            return regional or ([place] if place else [])
+        regions = region_abbreviations(name)
+        if regions:
+            # "W.Va.", "B.C.", "NSW": abbreviations name states and provinces, nothing else;
+            # "WA" may be Washington or Western Australia, which the article's countries decide.
+            return [place for code, region in regions
+                    for place in self._the_one(region, "ADM1", country=code, feature_class="A")]
         continent = CONTINENT_ADJECTIVES.get(fold(name))
         if continent:
             return self._the_one(continent, "CONT")
         suffix = ADMIN_SUFFIXES.search(name)
         found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
+        countries = {c.raw["country_code"] for c in found if _names_country(c)}
+        if countries and not suffix:
+            # "Mexico" is the country: neither Mexico City, known also as "Mexico", nor the
+            # State of Mexico within it, which news calls "Mexico state".
+            found = [c for c in found if _names_country(c) or not (
+                c.raw["feature_class"] == "P" and c.raw["match"] == "alternate"
+                or c.raw["feature_class"] == "A" and c.raw["country_code"] in countries)]
         if suffix and not any(c.raw["feature_class"] == "A" for c in found):
             bare = name[: suffix.start()].strip()
             found = self.gazetteer.candidates(bare, feature_class="A", limit=CANDIDATES_PER_NAME, fuzzy=False) or found
@@ -440,21 +458,47 @@ class Geoparser:
         return [c for c in found if c.raw["feature_code"] == feature_code][:1]
 
     def _part_candidates(self, name: str) -> list[Location]:
-        """Candidates for the longest place name inside an unknown name ("University of California")."""
+        """Candidates for the place named inside an unknown name.
+
+        "University of California", "Robinson College Cambridge", "US Federal Reserve",
+        "Mexican Senate": the longest part that names a place, and among parts of one length
+        the one naming the most important place, so "Nazi Germany" is Germany and not a
+        village that shares a spelling with "Nazi". A country's adjective stands for the
+        country, except in an embassy or a building, which stands where it stands.
+        """
         words = name.split()
         if len(words) < 2:
             return []
+        adjectives_count = not (_BUILDING_HEAD.search(name) or _MISSION_HEAD.search(name))
         for size in range(len(words) - 1, 0, -1):
+            best: list[Location] = []
             for i in range(len(words) - size + 1):
-                part = " ".join(words[i:i + size])
-                if fold(part) in COMMON_WORDS or fold(part) in _GENERIC_HEADS or len(fold(part)) < 3:
-                    continue
-                found = self.gazetteer.candidates(part, limit=CANDIDATES_PER_NAME, fuzzy=False)
-                if found:
-                    for place in found:
-                        place.raw["match"] = "part"
-                    return found
+                found = self._part_lookup(" ".join(words[i:i + size]), adjectives_count)
+                if found and (not best or _part_strength(found) > _part_strength(best)):
+                    best = found
+            if best:
+                for place in best:
+                    place.raw["match"] = "part"
+                return best
         return []
+
+    def _part_lookup(self, part: str, adjectives_count: bool) -> list[Location]:
+        key = fold(part)
+        # "US" and "UK" are common words in lower case only.
+        initials = part.isupper() and len(key) >= 2
+        if not initials and (key in COMMON_WORDS or len(key) < 3) or key in _GENERIC_HEADS:
+            return []
+        if adjectives_count:
+            continent = CONTINENT_ADJECTIVES.get(key)
+            if continent:
+                return self._the_one(continent, "CONT")
+            country = demonym_country(part)
+            if country:
+                place = self.gazetteer.country(country)
+                return [place] if place else []
+        # A part of an unknown name is a guess already: its spelling must match exactly.
+        return [c for c in self.gazetteer.candidates(part, limit=CANDIDATES_PER_NAME, fuzzy=False)
+                if c.raw["match"] in ("name", "alternate", "id")]
 
     def _pick(self, t: Toponym, evidence: "_Evidence", anchors=None, region_share: "_RegionShare | None" = None,
               coherence: list[float] | None = None, local_countries: Counter | None = None,
@@ -468,13 +512,12 @@ class Geoparser:
         # A name that is a country's own name ("China", "Mexico") means the country unless the
         # text places a town of that name: "China, Texas", Texas named, or the article's other
         # places near it. That the article is about the United States never makes China a Texas town.
-        names_country = any(c.raw["feature_code"].startswith("PCL") and c.raw["match"] in ("name", "alternate", "id")
-                            for c in t.candidates)
+        names_country = any(_names_country(c) for c in t.candidates)
         scores = []
         for k, c in enumerate(t.candidates):
             raw = c.raw
             s = MATCH_WEIGHTS.get(raw["match"], 0.9) + W_IMPORTANCE * raw["importance"]
-            if raw["feature_code"].startswith("PCL") and raw["match"] in ("name", "alternate", "id"):
+            if _names_country(c):
                 s += W_COUNTRY_NAME
             if admin_form and raw["feature_class"] == "A":
                 s += W_ADMIN_FORM
@@ -493,7 +536,7 @@ class Geoparser:
             if coherence:
                 s += W_COHERENCE * coherence[k]
             if n_local and country_level:
-                s += W_LOCAL_COUNTRY * local_countries[raw["country_code"]] / n_local
+                s += W_LOCAL_COUNTRY * local_countries[raw["country_code"]] / (n_local + LOCAL_PSEUDO_COUNT)
             scores.append(s)
         best = max(range(len(scores)), key=scores.__getitem__)
         top = scores[best]
@@ -501,6 +544,16 @@ class Geoparser:
         share = 1.0 / sum(weights)
         confidence = share * min(1.0, MATCH_WEIGHTS.get(t.candidates[best].raw["match"], 0.9))
         return t.candidates[best], confidence
+
+
+def _names_country(candidate: Location) -> bool:
+    """The candidate is a country called by one of its own names ("Mexico", "Holland")."""
+    return candidate.raw["feature_code"].startswith("PCL") and candidate.raw["match"] in ("name", "alternate", "id")
+
+
+def _part_strength(found: list[Location]) -> float:
+    """How strongly a part of a name names a place: its best candidate's match and importance."""
+    return max(MATCH_WEIGHTS.get(c.raw["match"], 0.9) + c.raw["importance"] for c in found)
 
 
 def _coherence(toponyms: list[Toponym]) -> dict[int, list[float]]:
@@ -555,7 +608,7 @@ class _RegionShare:
     total: int
 
     def of(self, country_code: str, admin1: str) -> float:
-        return self.counts[(country_code, admin1)] / self.total if self.total else 0.0
+        return self.counts[(country_code, admin1)] / (self.total + LOCAL_PSEUDO_COUNT) if self.total else 0.0
 
 
 @dataclass
@@ -566,15 +619,16 @@ class _Evidence:
     admin1s: set
     containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
     container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
-    own_votes: dict  # toponym start -> its own country vote, so a name does not vote for itself
+    # name -> the country votes of all its mentions: a name never votes for itself, nor do
+    # its other mentions, so three "Georgia"s in a US article do not make each other a country.
+    own_votes: dict
 
     def country_share(self, country_code: str, exclude: Toponym) -> float:
-        own = self.own_votes.get(exclude.start)
-        total = sum(self.countries.values()) - (own[1] if own else 0)
+        own = self.own_votes.get(fold(exclude.text), Counter())
+        total = sum(self.countries.values()) - sum(own.values())
         if total <= 0:
             return 0.0
-        votes = self.countries[country_code] - (own[1] if own and own[0] == country_code else 0)
-        return votes / total
+        return (self.countries[country_code] - own[country_code]) / total
 
     @classmethod
     def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> "_Evidence":
@@ -586,11 +640,14 @@ class _Evidence:
                 continue
             top = t.candidates[0].raw
             if top["feature_code"].startswith("PCL"):
-                countries[top["country_code"]] += 1.0
-                own_votes[t.start] = (top["country_code"], 1.0)
+                weight = 1.0
             elif top["feature_code"] == "ADM1" and top["score"] >= 0.7:
-                countries[top["country_code"]] += 0.5
-                own_votes[t.start] = (top["country_code"], 0.5)
+                weight = 0.5
+            else:
+                continue
+            countries[top["country_code"]] += weight
+            own_votes.setdefault(fold(t.text), Counter())[top["country_code"]] += weight
+            if weight == 0.5:
                 admin1s.add((top["country_code"], top["name"]))
                 admin1s.add((top["country_code"], top["admin1"]))
         if has_ner_doc(doc):
@@ -603,11 +660,11 @@ class _Evidence:
         ends = {t.start: t.end for t in toponyms}
         for t in toponyms:
             container = container_of(text, t.end, gazetteer)
-            if container:
+            after = ends.get(t.end + 2)
+            # "Stops in Miami, New York and Boston" is a list, not a town and its state.
+            if container and not (after is not None and _LIST_GOES_ON.match(text, after)):
                 containers[t.start] = container
-                after = ends.get(t.end + 2)
-                # "Stops in Miami, New York and Boston" is a list, not a town and its state.
-                if after is not None and not _LIST_GOES_ON.match(text, after):
+                if after is not None:
                     container_names.add(t.end + 2)
         return cls(countries, admin1s, containers, container_names, own_votes)
 
@@ -659,6 +716,9 @@ _LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
 
 # NER labels of names that are not places themselves, though used as one ("at Cornell University").
 _NOT_PLACE_LABELS = frozenset(("ORG", "PERSON", "EVENT", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"))
+
+# Missions abroad stand in the host country, not in the country their adjective names.
+_MISSION_HEAD = re.compile(r"\s(Embassy|Consulate|High Commission|Mission)$")
 
 # What may stand between two halves of one place name that NER split ("Trinidad and Tobago").
 _JOINING_GAPS = (" of ", " of the ", " ", ", ", " and ", " & ", "-")

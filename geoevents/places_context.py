@@ -104,6 +104,39 @@ US_STATE_ABBREVIATIONS = {
     "d c": "District of Columbia", "dc": "District of Columbia",
 }
 
+# Canadian Press and postal abbreviations of Canadian provinces and territories ("Nelson, B.C.").
+CA_PROVINCE_ABBREVIATIONS = {
+    "alta": "Alberta", "ab": "Alberta", "b c": "British Columbia", "bc": "British Columbia",
+    "man": "Manitoba", "mb": "Manitoba", "n b": "New Brunswick", "nb": "New Brunswick",
+    "nfld": "Newfoundland and Labrador", "nl": "Newfoundland and Labrador", "n s": "Nova Scotia",
+    "ns": "Nova Scotia", "n w t": "Northwest Territories", "nwt": "Northwest Territories",
+    "nt": "Northwest Territories", "nu": "Nunavut", "ont": "Ontario", "on": "Ontario",
+    "p e i": "Prince Edward Island", "pei": "Prince Edward Island", "pe": "Prince Edward Island",
+    "que": "Quebec", "qc": "Quebec", "sask": "Saskatchewan", "sk": "Saskatchewan", "yt": "Yukon",
+}
+# Abbreviations of Australian states and territories ("Perth, WA", "NSW police").
+AU_STATE_ABBREVIATIONS = {
+    "nsw": "New South Wales", "vic": "Victoria", "qld": "Queensland", "sa": "South Australia",
+    "wa": "Western Australia", "tas": "Tasmania", "nt": "Northern Territory", "act": "Australian Capital Territory",
+}
+_ABBREVIATION_TABLES = (("US", US_STATE_ABBREVIATIONS), ("CA", CA_PROVINCE_ABBREVIATIONS),
+                        ("AU", AU_STATE_ABBREVIATIONS))
+
+
+def region_abbreviations(text: str) -> list[tuple[str, str]]:
+    """(country code, admin-1 name) of every state or province an abbreviation may stand for.
+
+    Dotted forms ("N.J.", "B.C.", "Calif.") and capitals of at most three letters ("NJ",
+    "NSW", "WA": Washington or Western Australia) count; "Mass", "Ind" or "on" do not.
+    """
+    key = fold(text)
+    dotted = "." in text
+    capitals = text.isupper() and len(key.replace(" ", "")) <= 3
+    if not (dotted or capitals):
+        return []
+    return [(code, table[key]) for code, table in _ABBREVIATION_TABLES if key in table]
+
+
 _CONTAINER = re.compile(r"^,\s*((?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){0,3})")
 
 
@@ -135,11 +168,12 @@ def container_of(text: str, end: int, gazetteer) -> tuple[str, str | None] | Non
 
 
 @lru_cache(maxsize=1)
-def _demonyms() -> dict[str, str]:
-    """Demonym -> ISO2, from the countryinfo package's data and the project's curated list."""
+def _demonyms() -> dict[str, tuple[str, str | None]]:
+    """Demonym -> (ISO2, admin-1 name or None), from countryinfo's data and the project's curated list."""
     import importlib.util
 
-    table: dict[str, str] = {}
+    table: dict[str, tuple[str, str | None]] = {}
+    population: dict[str, int] = {}
     spec = importlib.util.find_spec("countryinfo")
     if spec and spec.submodule_search_locations:
         for path in (Path(list(spec.submodule_search_locations)[0]) / "data").glob("*.json"):
@@ -147,21 +181,27 @@ def _demonyms() -> dict[str, str]:
                 row = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 continue
-            if row.get("demonym") and row.get("ISO", {}).get("alpha2"):
-                table[fold(row["demonym"])] = row["ISO"]["alpha2"]
+            code, word = row.get("ISO", {}).get("alpha2"), row.get("demonym")
+            if not (word and code):
+                continue
+            # "Norwegian" is also Svalbard's demonym, "Indian" the Indian Ocean Territory's:
+            # a shared demonym means the most populous of its countries.
+            people = row.get("population") if isinstance(row.get("population"), int) else 0
+            key = fold(word)
+            if key not in table or people > population[key]:
+                table[key], population[key] = (code, None), people
     from .gazetteer.sources import curated_dir
 
     path = curated_dir() / "demonyms.tsv"
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#") and "\t" in line:
-                word, code = line.split("\t")[:2]
-                table[fold(word)] = code.strip()
+                word, code, *region = line.split("\t")
+                table[fold(word)] = (code.strip(), region[0].strip() if region and region[0].strip() else None)
     return table
 
 
-def demonym_country(word: str) -> str | None:
-    """ISO2 for a demonym or country adjective ("Iraqi", "Syrians", "Kosovar"), else None."""
+def _demonym(word: str) -> tuple[str, str | None] | None:
     key = fold(word)
     table = _demonyms()
     if key in table:
@@ -169,3 +209,15 @@ def demonym_country(word: str) -> str | None:
     if key.endswith("s") and key[:-1] in table:
         return table[key[:-1]]
     return None
+
+
+def demonym_country(word: str) -> str | None:
+    """ISO2 for a demonym or country adjective ("Iraqi", "Syrians", "Kosovar"), else None."""
+    found = _demonym(word)
+    return found[0] if found else None
+
+
+def demonym_region(word: str) -> str | None:
+    """The admin-1 region a demonym names within its country ("English": England), else None."""
+    found = _demonym(word)
+    return found[1] if found else None

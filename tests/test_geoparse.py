@@ -145,7 +145,9 @@ def test_toponyms_print_readably_and_serialise(parser):
 
 
 @pytest.mark.parametrize("word, code", [("Iraqi", "IQ"), ("Syrians", "SY"), ("Kosovar", "XK"), ("Albanian", "AL"),
-                                        ("American", "US"), ("Mosul", None)])
+                                        ("American", "US"), ("Mosul", None),
+                                        # shared with smaller territories: the most populous country
+                                        ("Norwegian", "NO"), ("Indian", "IN"), ("Chinese", "CN")])
 def test_demonyms_map_to_countries(word, code):
     assert demonym_country(word) == code
 
@@ -265,3 +267,60 @@ def test_a_name_after_another_and_a_comma_is_read_as_its_region(parser):
 def test_a_name_short_of_its_arabic_article_is_still_found(parser):
     found = by_text(parser.geoparse("Turkish artillery fired on Qamishli overnight."))
     assert found["Qamishli"].place.raw["country_code"] == "SY"
+
+
+def resolve(parser, text: str, pattern: str) -> list[Toponym]:
+    """Resolve the spans of ``pattern`` in ``text`` as given (gold) toponyms."""
+    (given,) = parser.resolve_spans_many([(text, [(m.start(), m.end()) for m in re.finditer(pattern, text)])])
+    return given
+
+
+def test_a_demonym_given_as_a_place_is_its_country_or_region(parser):
+    given = resolve(parser, "A Korean delegation, two English clubs and a Norwegian ship met in port.",
+                    r"Korean|English|Norwegian")
+    assert [t.place.address for t in given] == ["South Korea", "England, United Kingdom", "Norway"]
+
+
+def test_state_and_province_abbreviations_are_read_in_context(parser):
+    given = resolve(parser, "Bushfires in NSW spread as WA crews flew east from Perth to Sydney.", r"NSW|WA")
+    assert [t.place.raw["name"] for t in given] == ["New South Wales", "Western Australia"]
+    given = resolve(parser, "Crews from Seattle and Spokane, WA, drove to Nelson, B.C., after the storm.",
+                    r"\bWA\b|B\.C\.")
+    assert [t.place.raw["name"] for t in given] == ["Washington", "British Columbia"]
+
+
+def test_an_institution_is_placed_by_the_place_it_names(parser):
+    text = ("The US Federal Reserve, the Mexican Senate and Robinson College Cambridge replied, "
+            "as historians of Nazi Germany did. The British Embassy stayed shut.")
+    found = by_text(resolve(parser, text, r"US Federal Reserve|Mexican Senate|Robinson College Cambridge|"
+                                          r"Nazi Germany|British Embassy"))
+    assert found["US Federal Reserve"].place.raw["name"] == "United States"    # not a province called Federal
+    assert found["Mexican Senate"].place.raw["name"] == "Mexico"
+    assert found["Robinson College Cambridge"].place.raw["name"] == "Cambridge"    # not a town called Robinson
+    assert found["Nazi Germany"].place.raw["name"] == "Germany"
+    # An embassy stands in its host country, which its adjective does not name.
+    assert found["British Embassy"].place is None
+
+
+def test_a_country_name_is_not_its_capital_nor_its_namesake_state(parser):
+    text = "Mexico protested. Guadalajara, Puebla and Mexico City saw marches; Toluca too."
+    assert by_text(resolve(parser, text, r"Mexico(?! City)"))["Mexico"].place.raw["feature_code"] == "PCLI"
+
+
+def test_other_mentions_of_a_name_do_not_vote_for_it(parser):
+    # Three "Georgia"s once voted each other into the Caucasus; the US context decides.
+    text = ("Georgia lawmakers met in Atlanta. Georgia farmers in Savannah and Macon want rain, "
+            "and Georgia officials in Augusta agree.")
+    assert {t.place.raw["country_code"] for t in resolve(parser, text, r"Georgia")} == {"US"}
+
+
+def test_one_local_place_does_not_make_a_country_name_a_town(parser):
+    text = ("China answered the tariffs Washington imposed. Exports from China to the United States fell, "
+            "a professor in Houston, Texas, said, and China will retaliate.")
+    assert {t.place.raw["feature_code"] for t in resolve(parser, text, r"China")} == {"PCLI"}
+
+
+def test_a_list_of_cities_is_not_a_town_and_its_state(parser):
+    text = "After stops in Washington, New York and Boston, the prince flew to Los Angeles."
+    (washington,) = resolve(parser, text, r"Washington")
+    assert washington.geonameid == 4140963
