@@ -52,6 +52,7 @@ PROXIMITY_KM = 250.0
 # Shares of the article's other local places count one imaginary place elsewhere, so a
 # lone "Houston, Texas" in a trade story does not make "China" a Texas town.
 LOCAL_PSEUDO_COUNT = 1
+W_CONJUNCT = 0.3  # the names listed with it ("England and Wales") were read as places of the candidate's kind
 W_COHERENCE = 0.5  # the article's other names have candidates near this one (see _coherence)
 COHERENCE_KM = 100.0
 W_LOCAL_COUNTRY = 0.3  # share of the article's other local places (towns, regions) in the candidate's country
@@ -387,11 +388,18 @@ class Geoparser:
         for t in toponyms:
             t.candidates = self._candidates(t)
         evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
+        for t in toponyms:
+            if t.start in evidence.after_article and any(c.raw["feature_class"] in _AREA_CLASSES for c in t.candidates):
+                # Seas, regions and rivers take "the", towns and counties seldom do: "the Atlantic"
+                # is neither Atlantic, Iowa nor Atlantic County.
+                t.candidates = [c for c in t.candidates if c.raw["feature_class"] in _AREA_CLASSES or
+                                c.raw["feature_code"].startswith("PCL")]
         # Two passes: the first picks with the article's countries and regions and how well
         # each candidate fits the other names' candidates; the second also rewards candidates
         # near the first pass's picks for the other names.
         coherence = _coherence(toponyms)
         picks = [self._pick(t, evidence, coherence=coherence[id(t)])[0] for t in toponyms]
+        kinds = _conjunct_kinds(doc, toponyms, picks)
         local = [(fold(t.text), p) for t, p in zip(toponyms, picks)
                  if p is not None and not p.raw["feature_code"].startswith(("PCL", "CONT"))]
         for t in toponyms:
@@ -403,7 +411,7 @@ class Geoparser:
             countries = Counter(p.raw["country_code"] for p in others)
             t.place, t.confidence = self._pick(t, evidence, [(p.latitude, p.longitude) for p in others],
                                                _RegionShare(regions, len(others)), coherence[id(t)],
-                                               countries, len(others))
+                                               countries, len(others), kinds.get(id(t)))
             if t.place is not None and t.place.raw["match"] == "fuzzy":
                 # A guessed spelling ("Resafa" ~ Resen) stands only in a country the article is about.
                 cc = t.place.raw["country_code"]
@@ -502,7 +510,7 @@ class Geoparser:
 
     def _pick(self, t: Toponym, evidence: "_Evidence", anchors=None, region_share: "_RegionShare | None" = None,
               coherence: list[float] | None = None, local_countries: Counter | None = None,
-              n_local: int = 0) -> tuple[Location | None, float]:
+              n_local: int = 0, conjunct_kinds: set | None = None) -> tuple[Location | None, float]:
         """The best candidate for a name and the confidence in it (its share of a softmax over candidates)."""
         if not t.candidates:
             return None, 0.0
@@ -535,6 +543,8 @@ class Geoparser:
                 s += W_REGION_SHARE * region_share.of(raw["country_code"], raw["admin1"])
             if coherence:
                 s += W_COHERENCE * coherence[k]
+            if conjunct_kinds and _kind(c) in conjunct_kinds:
+                s += W_CONJUNCT
             if n_local and country_level:
                 s += W_LOCAL_COUNTRY * local_countries[raw["country_code"]] / (n_local + LOCAL_PSEUDO_COUNT)
             scores.append(s)
@@ -544,6 +554,42 @@ class Geoparser:
         share = 1.0 / sum(weights)
         confidence = share * min(1.0, MATCH_WEIGHTS.get(t.candidates[best].raw["match"], 0.9))
         return t.candidates[best], confidence
+
+
+def _kind(place: Location) -> str | None:
+    """Country or state / province: the kinds of place a list keeps to. Towns do not count,
+    as a town is the usual misreading of a state ("California or Washington")."""
+    code = place.raw["feature_code"]
+    if code.startswith("PCL"):
+        return "country"
+    return "region" if code == "ADM1" else None
+
+
+def _conjunct_kinds(doc, toponyms: list[Toponym], picks: list[Location | None]) -> dict[int, set[str]]:
+    """For each name, the kinds of place the names coordinated with it were read as.
+
+    "England and Wales" and "states such as California or Washington" list places of one
+    kind, so Wales is the region rather than a village in England.
+    """
+    if not doc.has_annotation("DEP"):
+        return {}
+    owner: dict[int, int] = {}
+    spans = []
+    for i, t in enumerate(toponyms):
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        spans.append(span)
+        if span is not None:
+            owner.update((token.i, i) for token in span)
+    kinds: dict[int, set[str]] = {}
+    for i, (t, span) in enumerate(zip(toponyms, spans)):
+        if span is None:
+            continue
+        for token in span.root.conjuncts:
+            j = owner.get(token.i)
+            if j is not None and j != i and picks[j] is not None and fold(toponyms[j].text) != fold(t.text) \
+                    and _kind(picks[j]):
+                kinds.setdefault(id(t), set()).add(_kind(picks[j]))
+    return kinds
 
 
 def _names_country(candidate: Location) -> bool:
@@ -619,6 +665,7 @@ class _Evidence:
     admin1s: set
     containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
     container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
+    after_article: set  # starts of the toponyms written after "the": "the Atlantic", "the Middle East"
     # name -> the country votes of all its mentions: a name never votes for itself, nor do
     # its other mentions, so three "Georgia"s in a US article do not make each other a country.
     own_votes: dict
@@ -666,7 +713,10 @@ class _Evidence:
                 containers[t.start] = container
                 if after is not None:
                     container_names.add(t.end + 2)
-        return cls(countries, admin1s, containers, container_names, own_votes)
+        # Not "the Washington Post": there "the" belongs to the name the place is part of.
+        after_article = {t.start for t in toponyms if text[max(0, t.start - 4):t.start].lower() == "the "
+                         and not _NAME_GOES_ON.match(text, t.end)}
+        return cls(countries, admin1s, containers, container_names, after_article, own_votes)
 
 
 def has_ner_doc(doc) -> bool:
@@ -712,6 +762,8 @@ _BUILDING_HEAD = re.compile(
     r"Cemetery|Graveyard|Refinery|Oilfield|Campus|Library|Hall|Courthouse|Mall|Farm|Farms|Plantation)$")
 
 # More names after a name: the names are a list ("Miami, New York and Boston").
+_AREA_CLASSES = ("H", "L", "T")  # GeoNames classes of waters, regions and mountains
+_NAME_GOES_ON = re.compile(r"[’']?s?\s+[A-Z0-9]")
 _LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
 
 # NER labels of names that are not places themselves, though used as one ("at Cornell University").

@@ -324,3 +324,17 @@ def test_a_list_of_cities_is_not_a_town_and_its_state(parser):
     text = "After stops in Washington, New York and Boston, the prince flew to Los Angeles."
     (washington,) = resolve(parser, text, r"Washington")
     assert washington.geonameid == 4140963
+
+
+def test_names_listed_together_are_places_of_one_kind(parser):
+    text = "Police numbers in England and Wales fell, a London report said."
+    found = by_text(resolve(parser, text, r"England|Wales|London"))
+    assert found["Wales"].place.raw["feature_code"] == "ADM1"          # not the village of Wales in England
+
+
+def test_the_atlantic_is_the_ocean_even_in_a_us_story(parser):
+    text = ("Farmers in Iowa and Ohio, and officials in Des Moines, watched storms form in the Atlantic "
+            "while prices rose across the Middle East.")  # Atlantic, Iowa lies 80 miles from Des Moines
+    found = by_text(resolve(parser, text, r"Atlantic|Middle East"))
+    assert found["Atlantic"].place.raw["feature_code"] == "OCN"       # not Atlantic, Iowa
+    assert found["Middle East"].place.raw["feature_code"] == "RGN"
