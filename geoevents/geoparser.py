@@ -26,6 +26,7 @@ from .places_context import (
     ACTOR_NOUNS,
     ADMIN_SUFFIXES,
     LAND_NOUNS,
+    PLACE_NOUNS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
@@ -86,7 +87,7 @@ class Toponym:
     text: str
     start: int
     end: int
-    label: str  # the NER label (GPE, LOC, FAC ...) or GAZ when only the gazetteer found it
+    label: str  # the NER label (GPE, LOC, FAC ...), GAZ when only the gazetteer found it, ROAD for "the M4"
     place: Location | None = None
     confidence: float = 0.0
     metonymic: bool = False  # "Washington said", "Moscow denied": a government, not an event place
@@ -207,8 +208,9 @@ class Geoparser:
                     for i in range(ent.start, ent.end):
                         taken[i] = True
         found.extend(self._gazetteer_scan(doc, taken))
+        found = [t for t in found if not _named_thing_or_person(doc.char_span(t.start, t.end, alignment_mode="expand"))]
         found.sort(key=lambda t: t.start)
-        return self._datelines(doc, self._join_compounds(doc, found))
+        return _roads(doc.text, self._datelines(doc, self._join_compounds(doc, found)))
 
     def _extend_right(self, span):
         """What NER cut short: "Deir" + "ez-Zor", when the gazetteer knows the longer name."""
@@ -420,6 +422,8 @@ class Geoparser:
 
     def _candidates(self, t: Toponym) -> list[Location]:
         name = t.text
+        if t.label == "ROAD":
+            return []  # numbered roads are not in the gazetteer, and "M4" is no town
         country = demonym_country(name)
         if country:
             # "Iraqi", "British": as a toponym, a demonym stands for its country ("English": England).
@@ -719,6 +723,41 @@ class _Evidence:
         return cls(countries, admin1s, containers, container_names, after_article, own_votes)
 
 
+def _named_thing_or_person(span) -> bool:
+    """A name NER did not call a place, set beside a word for something other than a place.
+
+    "three hurricanes: Harvey, Irma and Maria", "floor plans Jamison and Norbury", "his wife,
+    Julia". "Its capital, Raqqa" and "an adjacent park (Washington Square)" stay places.
+    """
+    if span is None or span.root.ent_type_ in ("GPE", "LOC", "FAC"):
+        return False
+    root = span.root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    return root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() not in PLACE_NOUNS
+
+
+def _roads(text: str, found: list[Toponym]) -> list[Toponym]:
+    """Add the numbered roads a text names as places: "on the A120", "the M4 highway", "Route 66".
+
+    A bare code ("A40", "M5", "I-95") counts only after "the" or a preposition of place, before
+    a word for a road, or in a list with another road; "an A1 grade" or "the M5 model" do not.
+    """
+    out = list(found)
+    last_end = -10
+    for m in _ROAD.finditer(text):
+        start, end = m.span()
+        before = text[max(0, start - 12):start].lower()
+        named = m.group("named") is not None
+        cued = _ROAD_BEFORE.search(before) or _ROAD_AFTER.match(text, end) or \
+            re.fullmatch(r",? (?:and |or )?|, ", text[last_end:start]) is not None
+        if (named or cued) and not any(t.start < end and start < t.end for t in out):
+            out.append(Toponym(m.group(0), start, end, "ROAD"))
+            last_end = end
+    out.sort(key=lambda t: t.start)
+    return out
+
+
 def has_ner_doc(doc) -> bool:
     return doc.has_annotation("ENT_IOB")
 
@@ -762,6 +801,11 @@ _BUILDING_HEAD = re.compile(
     r"Cemetery|Graveyard|Refinery|Oilfield|Campus|Library|Hall|Courthouse|Mall|Farm|Farms|Plantation)$")
 
 # More names after a name: the names are a list ("Miami, New York and Boston").
+# Numbered roads: "Route 66", "Highway 1", or a bare code such as "A120", "M4", "N7", "I-95".
+_ROAD = re.compile(r"\b(?:(?P<named>(?:(?:State|County|U\.S\.|US)\s+)?(?:Route|Highway|Interstate|Hwy\.?)\s+\d{1,4}\b)"
+                   r"|(?:I-\d{1,3}|[AMN]\d{1,4}|[AMN]-\d{1,4}))(?![\w-])(?!\s*(?:million|billion|trillion|bn|m|k)\b)")
+_ROAD_BEFORE = re.compile(r"(?:\bthe|\bon|\bvia|\balong|\boff|\bnear|\bat|\bfrom|\bto|\bonto)\s+(?:the\s+)?$")
+_ROAD_AFTER = re.compile(r"\s+(?:highway|motorway|road|expressway|freeway|junction|interchange|corridor|northbound|southbound|eastbound|westbound)\b", re.IGNORECASE)
 _AREA_CLASSES = ("H", "L", "T")  # GeoNames classes of waters, regions and mountains
 _NAME_GOES_ON = re.compile(r"[’']?s?\s+[A-Z0-9]")
 _LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
@@ -918,6 +962,8 @@ def _is_metonymic(span, is_country: bool) -> bool:
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
         # "the Prime Minister of the UAE", "the people of Mosul" (but "the outskirts of Mosul")
         return head.head.lemma_.lower() in ACTOR_NOUNS
+    if root.dep_ == "pobj" and head.dep_ == "agent":
+        return True  # "the position taken by Trinidad and Tobago": whoever acts is no location
     if not is_country:
         return False
     if root.dep_ == "pobj":

@@ -65,6 +65,14 @@ LAND_NOUNS = frozenset(
     "waters airspace province provinces region regions mountains village villages town towns city cities "
     "land lands mainland".split()
 )
+# Common nouns a place name may stand beside: "its capital, Raqqa", "the village, Hajin".
+PLACE_NOUNS = LAND_NOUNS | frozenset(
+    "country countries state states county counties district districts area areas neighbourhood "
+    "neighborhood suburb suburbs base bases camp camps port island islands destination site sites "
+    "hometown home stronghold strongholds enclave municipality governorate place places location "
+    "locations community communities settlement settlements township park parks square venue venues "
+    "hall church mosque school hospital hotel theatre theater street road".split()
+)
 # Capitalised words the gazetteer knows as places but news uses otherwise.
 # Single words and whole names; the words of "White House" or "Islamic State" are refused alone too.
 NON_PLACE_WORDS = frozenset(

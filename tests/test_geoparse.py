@@ -338,3 +338,25 @@ def test_the_atlantic_is_the_ocean_even_in_a_us_story(parser):
     found = by_text(resolve(parser, text, r"Atlantic|Middle East"))
     assert found["Atlantic"].place.raw["feature_code"] == "OCN"       # not Atlantic, Iowa
     assert found["Middle East"].place.raw["feature_code"] == "RGN"
+
+
+def test_numbered_roads_are_places_without_a_gazetteer_guess(parser):
+    text = ("A lorry overturned on the A120 near Coggeshall, and traffic was sent via the A436, A40 and A429. "
+            "Convoys on the M4 highway reached Route 66. The firm raised N60 million for an A1 grade plant.")
+    found = by_text(parser.geoparse(text))
+    for road in ("A120", "A436", "A40", "A429", "M4", "Route 66"):
+        assert found[road].label == "ROAD" and found[road].place is None, road
+    assert "N60" not in found and "A1" not in found      # money and grades are no roads
+
+
+def test_the_agent_of_a_passive_is_not_a_location(parser):
+    found = by_text(parser.geoparse("The proposal was rejected by Trinidad and Tobago at a meeting in Kingston."))
+    assert found["Trinidad and Tobago"].metonymic
+    assert not found["Kingston"].metonymic
+
+
+def test_names_beside_a_word_for_a_thing_are_not_places(parser):
+    found = by_text(parser.geoparse(
+        "Rozen said his wife, Julia, had taken over the search. Its capital, Raqqa, was shelled."))
+    assert "Julia" not in found
+    assert "Raqqa" in found
