@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geopy.location import Location
+from spacy.tokens import Span
 
 from .gazetteer.geocoder import Gazetteer, haversine_km
 from .gazetteer.normalize import ARABIC_ARTICLES, fold
@@ -183,7 +184,7 @@ class Geoparser:
         found: list[Toponym] = []
         taken = [False] * len(doc)
         if has_ner(self.nlp):
-            for ent in doc.ents:
+            for ent in (part for whole in doc.ents for part in _comma_parts(whole)):
                 span = _trim(ent)
                 if span is None:
                     continue
@@ -770,11 +771,29 @@ def _as_texts(texts: Iterable[str]) -> Iterable[str]:
 _LEADING = {"the", "The"}
 
 
+def _comma_parts(ent) -> list:
+    """An entity cut at its commas: NER reads "Thruxton, Hampshire" as one name; it is two."""
+    cuts = [t.i for t in ent if t.text == ","]
+    if not cuts or ent.label_ not in ("GPE", "LOC", "FAC"):
+        return [ent]
+    starts = [ent.start, *(cut + 1 for cut in cuts)]
+    ends = [*cuts, ent.end]
+    return [Span(ent.doc, lo, hi, label=ent.label_) for lo, hi in zip(starts, ends) if hi > lo]
+
+
 def _trim(span):
-    """Drop a leading "the", a trailing possessive and line breaks ("the Old City of Mosul", "Syria's", "Raqqa\\n")."""
+    """Drop a leading "the", a trailing possessive and line breaks ("the Old City of Mosul", "Syria's", "Raqqa\\n").
+
+    An owner and lower-case directions before the name go too: "Derry's Altnagelvin
+    Hospital" names the hospital, "north west London" names London.
+    """
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].text in _LEADING or doc[start].is_punct or doc[start].is_space):
+    for i in range(start, end - 1):
+        if doc[i].text in ("'s", "’s"):
+            start = i + 1
+    while start < end and (doc[start].text in _LEADING or doc[start].is_punct or doc[start].is_space
+                           or doc[start].lower_ in _DIRECTIONS and doc[start].is_lower and end - start > 1):
         start += 1
     while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
@@ -800,14 +819,20 @@ _BUILDING_HEAD = re.compile(
     r"Racecourse|Hotel|Inn|Prison|Jail|Barracks|Palace|Tower|Theatre|Theater|Museum|Market|Bazaar|"
     r"Cemetery|Graveyard|Refinery|Oilfield|Campus|Library|Hall|Courthouse|Mall|Farm|Farms|Plantation)$")
 
-# More names after a name: the names are a list ("Miami, New York and Boston").
+# Lower-case directions NER keeps before a name: "north west London", "eastern Syria".
+_DIRECTIONS = frozenset("north south east west northern southern eastern western central northeast northwest "
+                        "southeast southwest north-east north-west south-east south-west northeastern "
+                        "northwestern southeastern southwestern".split())
+
 # Numbered roads: "Route 66", "Highway 1", or a bare code such as "A120", "M4", "N7", "I-95".
 _ROAD = re.compile(r"\b(?:(?P<named>(?:(?:State|County|U\.S\.|US)\s+)?(?:Route|Highway|Interstate|Hwy\.?)\s+\d{1,4}\b)"
                    r"|(?:I-\d{1,3}|[AMN]\d{1,4}|[AMN]-\d{1,4}))(?![\w-])(?!\s*(?:million|billion|trillion|bn|m|k)\b)")
 _ROAD_BEFORE = re.compile(r"(?:\bthe|\bon|\bvia|\balong|\boff|\bnear|\bat|\bfrom|\bto|\bonto)\s+(?:the\s+)?$")
 _ROAD_AFTER = re.compile(r"\s+(?:highway|motorway|road|expressway|freeway|junction|interchange|corridor|northbound|southbound|eastbound|westbound)\b", re.IGNORECASE)
 _AREA_CLASSES = ("H", "L", "T")  # GeoNames classes of waters, regions and mountains
+# A capitalised word after a name: the name is part of a longer one ("the Washington Post").
 _NAME_GOES_ON = re.compile(r"[’']?s?\s+[A-Z0-9]")
+# More names after a name: the names are a list ("Miami, New York and Boston").
 _LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
 
 # NER labels of names that are not places themselves, though used as one ("at Cornell University").

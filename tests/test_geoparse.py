@@ -360,3 +360,11 @@ def test_names_beside_a_word_for_a_thing_are_not_places(parser):
         "Rozen said his wife, Julia, had taken over the search. Its capital, Raqqa, was shelled."))
     assert "Julia" not in found
     assert "Raqqa" in found
+
+
+def test_spans_ner_runs_together_are_cut_to_the_place_names(parser):
+    text = ("Rounds follow at Thruxton, Hampshire, in May. Staff at Derry’s Altnagelvin Hospital treated "
+            "two men from north west London.")
+    found = by_text(parser.geoparse(text))
+    assert {"Thruxton", "Hampshire", "Altnagelvin Hospital", "London"} <= set(found), list(found)
+    assert found["London"].place.raw["country_code"] == "GB"
