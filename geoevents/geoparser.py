@@ -981,7 +981,10 @@ def _is_metonymic(span, is_country: bool) -> bool:
     head_word = head.lemma_.lower()
     if root.dep_ in ("compound", "amod", "nmod", "poss"):
         # "Notre Dame's Arike Ogunbowale": a person's team, school or home town, not a location.
-        return head_word in ACTOR_NOUNS or root.dep_ == "poss" and head.ent_type_ == "PERSON"
+        # "Cambridge Analytica", "Manila Archbishop Luis Tagle": part of a company's or a person's name.
+        return head_word in ACTOR_NOUNS or root.dep_ == "poss" and head.ent_type_ == "PERSON" or \
+            root.dep_ == "compound" and head.pos_ == "PROPN" and head.ent_type_ in ("PERSON", "ORG") and \
+            not _PLACE_HEAD.search(" " + head.text)
     if root.dep_ == "nsubj":
         return head.pos_ in ("VERB", "AUX") and head_word not in PLACE_PREDICATES
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):

@@ -368,3 +368,9 @@ def test_spans_ner_runs_together_are_cut_to_the_place_names(parser):
     found = by_text(parser.geoparse(text))
     assert {"Thruxton", "Hampshire", "Altnagelvin Hospital", "London"} <= set(found), list(found)
     assert found["London"].place.raw["country_code"] == "GB"
+
+
+def test_a_place_in_a_person_s_title_is_not_a_location(parser):
+    found = by_text(parser.geoparse("Manila Archbishop Luis Antonio Tagle led the vigil in Quezon City."))
+    assert found["Manila"].metonymic
+    assert not found["Quezon City"].metonymic
