@@ -63,9 +63,17 @@ W_REGION_SHARE = 0.5  # share of the article's other local places in the candida
 # context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
 # ("New York" the state, not the city also called so) counts for more here.
 MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
-# Adjectives that stand for a continent when a text uses them as a place ("European airlines").
-CONTINENT_ADJECTIVES = {"european": "Europe", "african": "Africa", "asian": "Asia", "north american": "North America",
-                        "south american": "South America", "oceanian": "Oceania", "antarctic": "Antarctica"}
+# Adjectives that stand for a continent or a world region when a text uses them as a place
+# ("European airlines", "Latin American migrants"): the name and feature code they stand for.
+REGION_ADJECTIVES = {
+    "european": ("Europe", "CONT"), "african": ("Africa", "CONT"), "asian": ("Asia", "CONT"),
+    "north american": ("North America", "CONT"), "south american": ("South America", "CONT"),
+    "oceanian": ("Oceania", "CONT"), "antarctic": ("Antarctica", "CONT"),
+    "latin american": ("Latin America", "RGN"), "central american": ("Central America", "RGN"),
+    "middle eastern": ("Middle East", "RGN"), "central asian": ("Central Asia", "RGN"),
+    "north african": ("North Africa", "RGN"), "west african": ("West Africa", "RGN"),
+    "east african": ("East Africa", "RGN"), "balkan": ("Balkans", "RGN"), "levantine": ("Levant", "RGN"),
+}
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
 _GENERIC_HEADS = frozenset(
@@ -438,9 +446,9 @@ class Geoparser:
             # "WA" may be Washington or Western Australia, which the article's countries decide.
             return [place for code, region in regions
                     for place in self._the_one(region, "ADM1", country=code, feature_class="A")]
-        continent = CONTINENT_ADJECTIVES.get(fold(name))
-        if continent:
-            return self._the_one(continent, "CONT")
+        region = REGION_ADJECTIVES.get(fold(name))
+        if region:
+            return self._the_one(*region)
         suffix = ADMIN_SUFFIXES.search(name)
         found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
         countries = {c.raw["country_code"] for c in found if _names_country(c)}
@@ -502,9 +510,9 @@ class Geoparser:
         if not initials and (key in COMMON_WORDS or len(key) < 3) or key in _GENERIC_HEADS:
             return []
         if adjectives_count:
-            continent = CONTINENT_ADJECTIVES.get(key)
-            if continent:
-                return self._the_one(continent, "CONT")
+            region = REGION_ADJECTIVES.get(key)
+            if region:
+                return self._the_one(*region)
             country = demonym_country(part)
             if country:
                 place = self.gazetteer.country(country)

@@ -374,3 +374,9 @@ def test_a_place_in_a_person_s_title_is_not_a_location(parser):
     found = by_text(parser.geoparse("Manila Archbishop Luis Antonio Tagle led the vigil in Quezon City."))
     assert found["Manila"].metonymic
     assert not found["Quezon City"].metonymic
+
+
+def test_region_adjectives_are_their_regions_not_a_country(parser):
+    given = resolve(parser, "Latin American and Middle Eastern buyers met Balkan traders.",
+                    r"Latin American|Middle Eastern|Balkan")
+    assert [t.place.raw["name"] for t in given] == ["Latin America", "Middle East", "Balkans"]
