@@ -372,6 +372,8 @@ class Geoparser:
             return False
         if span.start == span.sent.start and len(span) == 1 and span[0].pos_ not in ("PROPN", ""):
             return False  # a capitalised ordinary word opening a sentence
+        if _inside_longer_name(span):
+            return False
         best = self._gazetteer_place(span)
         if best is None:
             return False
@@ -746,6 +748,22 @@ def _named_thing_or_person(span) -> bool:
     return root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() not in PLACE_NOUNS
 
 
+def _inside_longer_name(span) -> bool:
+    """A word of a longer capitalised name the gazetteer does not know: "Border Patrol", "Think
+    Tank", "Research Director", "Hang Seng". "North Caucasus", "Downtown Greer" and a sentence's
+    opening "The" or "A" do not count, nor title-case headlines, where every word is capitalised."""
+    doc = span.doc
+    sent = span.sent
+    before = doc[span.start - 1] if span.start > sent.start else None
+    after = doc[span.end] if span.end < sent.end else None
+    neighbours = [t for t in (before, after) if t is not None and t.is_alpha and t.text[:1].isupper()
+                  and t.lower_ not in _NAME_OPENERS and not (t.i == sent.start and t.lower_ in ("the", "a", "an"))]
+    if not neighbours:
+        return False
+    words = [t for t in sent if t.is_alpha]
+    return sum(t.text[:1].isupper() for t in words) <= 0.6 * len(words)
+
+
 def _roads(text: str, found: list[Toponym]) -> list[Toponym]:
     """Add the numbered roads a text names as places: "on the A120", "the M4 highway", "Route 66".
 
@@ -831,6 +849,10 @@ _BUILDING_HEAD = re.compile(
 _DIRECTIONS = frozenset("north south east west northern southern eastern western central northeast northwest "
                         "southeast southwest north-east north-west south-east south-west northeastern "
                         "northwestern southeastern southwestern".split())
+
+# Capitalised words that open a place's name without being part of any other: "North Caucasus".
+_NAME_OPENERS = _DIRECTIONS | {"downtown", "greater", "upper", "lower", "old", "new", "metro", "metropolitan",
+                               "in", "at", "from", "to", "of", "near"}
 
 # Numbered roads: "Route 66", "Highway 1", or a bare code such as "A120", "M4", "N7", "I-95".
 _ROAD = re.compile(r"\b(?:(?P<named>(?:(?:State|County|U\.S\.|US)\s+)?(?:Route|Highway|Interstate|Hwy\.?)\s+\d{1,4}\b)"

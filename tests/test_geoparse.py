@@ -380,3 +380,11 @@ def test_region_adjectives_are_their_regions_not_a_country(parser):
     given = resolve(parser, "Latin American and Middle Eastern buyers met Balkan traders.",
                     r"Latin American|Middle Eastern|Balkan")
     assert [t.place.raw["name"] for t in given] == ["Latin America", "Middle East", "Balkans"]
+
+
+def test_a_word_of_a_longer_name_is_not_a_place(parser):
+    text = ("Agents of the Border Patrol met the Research Director of a Think Tank, then flew from "
+            "Mosul to Raqqa.")
+    found = by_text(parser.geoparse(text))
+    assert not {"Patrol", "Research", "Tank"} & set(found), list(found)
+    assert {"Mosul", "Raqqa"} <= set(found)
