@@ -601,9 +601,11 @@ def _conjunct_kinds(doc, toponyms: list[Toponym], picks: list[Location | None]) 
             continue
         for token in span.root.conjuncts:
             j = owner.get(token.i)
-            if j is not None and j != i and picks[j] is not None and fold(toponyms[j].text) != fold(t.text) \
-                    and _kind(picks[j]):
-                kinds.setdefault(id(t), set()).add(_kind(picks[j]))
+            if j is None or j == i or picks[j] is None or fold(toponyms[j].text) == fold(t.text):
+                continue
+            kind = _kind(picks[j])
+            if kind:
+                kinds.setdefault(id(t), set()).add(kind)
     return kinds
 
 
@@ -704,14 +706,13 @@ class _Evidence:
             if top["feature_code"].startswith("PCL"):
                 weight = 1.0
             elif top["feature_code"] == "ADM1" and top["score"] >= 0.7:
-                weight = 0.5
+                weight = 0.5  # a province or state: half a vote for its country
+                admin1s.add((top["country_code"], top["name"]))
+                admin1s.add((top["country_code"], top["admin1"]))
             else:
                 continue
             countries[top["country_code"]] += weight
             own_votes.setdefault(fold(t.text), Counter())[top["country_code"]] += weight
-            if weight == 0.5:
-                admin1s.add((top["country_code"], top["name"]))
-                admin1s.add((top["country_code"], top["admin1"]))
         if has_ner_doc(doc):
             for ent in doc.ents:
                 if ent.label_ == "NORP" and (code := demonym_country(ent.text)):

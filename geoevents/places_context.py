@@ -161,8 +161,11 @@ def container_of(text: str, end: int, gazetteer) -> tuple[str, str | None] | Non
     for n in range(len(words), 0, -1):
         name = " ".join(words[:n])
         key = fold(name)
-        if key in US_STATE_ABBREVIATIONS and (name.endswith(".") or name.isupper() or n > 1 or len(key) > 2):
-            return "US", US_STATE_ABBREVIATIONS[key]
+        regions = region_abbreviations(name)
+        if regions:
+            return regions[0]  # "Alexandria, La.", "Nelson, B.C."; "WA" after a name is Washington first
+        if key in US_STATE_ABBREVIATIONS and (n > 1 or len(key) > 2):
+            return "US", US_STATE_ABBREVIATIONS[key]  # "Fresno, Calif"
         found = gazetteer.candidates(name.rstrip("."), feature_class="A", limit=3, fuzzy=False)
         for place in found:
             code = place.raw["feature_code"]

@@ -287,6 +287,9 @@ def test_state_and_province_abbreviations_are_read_in_context(parser):
     given = resolve(parser, "Crews from Seattle and Spokane, WA, drove to Nelson, B.C., after the storm.",
                     r"\bWA\b|B\.C\.")
     assert [t.place.raw["name"] for t in given] == ["Washington", "British Columbia"]
+    # ... and, written after a town, place it: Nelson in British Columbia, not in New Zealand.
+    (nelson,) = resolve(parser, "A new office opened in Nelson, B.C., on Monday.", r"Nelson")
+    assert (nelson.place.raw["country_code"], nelson.place.raw["admin1"]) == ("CA", "British Columbia")
 
 
 def test_an_institution_is_placed_by_the_place_it_names(parser):
