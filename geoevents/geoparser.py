@@ -32,7 +32,6 @@ from .places_context import (
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
     PLACE_PREDICATES,
-    US_STATE_ABBREVIATIONS,
     container_of,
     demonym_country,
     demonym_region,
@@ -401,8 +400,9 @@ class Geoparser:
         for t in toponyms:
             t.candidates = self._candidates(t)
         evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
+        text = doc.text  # spaCy rebuilds Doc.text on every access
         for t in toponyms:
-            if t.start in evidence.after_article and any(c.raw["feature_class"] in _AREA_CLASSES for c in t.candidates):
+            if _after_the(text, t) and any(c.raw["feature_class"] in _AREA_CLASSES for c in t.candidates):
                 # Seas, regions and rivers take "the", towns and counties seldom do: "the Atlantic"
                 # is neither Atlantic, Iowa nor Atlantic County.
                 t.candidates = [c for c in t.candidates if c.raw["feature_class"] in _AREA_CLASSES or
@@ -682,7 +682,6 @@ class _Evidence:
     admin1s: set
     containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
     container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
-    after_article: set  # starts of the toponyms written after "the": "the Atlantic", "the Middle East"
     # name -> the country votes of all its mentions: a name never votes for itself, nor do
     # its other mentions, so three "Georgia"s in a US article do not make each other a country.
     own_votes: dict
@@ -729,10 +728,13 @@ class _Evidence:
                 containers[t.start] = container
                 if after is not None:
                     container_names.add(t.end + 2)
-        # Not "the Washington Post": there "the" belongs to the name the place is part of.
-        after_article = {t.start for t in toponyms if text[max(0, t.start - 4):t.start].lower() == "the "
-                         and not _NAME_GOES_ON.match(text, t.end)}
-        return cls(countries, admin1s, containers, container_names, after_article, own_votes)
+        return cls(countries, admin1s, containers, container_names, own_votes)
+
+
+def _after_the(text: str, t: Toponym) -> bool:
+    """The name is written after "the" ("the Atlantic"), and is not the start of a longer
+    name there ("the Washington Post")."""
+    return text[max(0, t.start - 4):t.start].lower() == "the " and not _NAME_GOES_ON.match(text, t.end)
 
 
 def _named_thing_or_person(span) -> bool:
@@ -772,13 +774,13 @@ def _roads(text: str, found: list[Toponym]) -> list[Toponym]:
     a word for a road, or in a list with another road; "an A1 grade" or "the M5 model" do not.
     """
     out = list(found)
-    last_end = -10
+    last_end = None
     for m in _ROAD.finditer(text):
         start, end = m.span()
         before = text[max(0, start - 12):start].lower()
         named = m.group("named") is not None
-        cued = _ROAD_BEFORE.search(before) or _ROAD_AFTER.match(text, end) or \
-            re.fullmatch(r",? (?:and |or )?|, ", text[last_end:start]) is not None
+        listed = last_end is not None and _ROAD_LIST_GAP.fullmatch(text, last_end, start) is not None
+        cued = _ROAD_BEFORE.search(before) or _ROAD_AFTER.match(text, end) or listed
         if (named or cued) and not any(t.start < end and start < t.end for t in out):
             out.append(Toponym(m.group(0), start, end, "ROAD"))
             last_end = end
@@ -859,6 +861,7 @@ _NAME_OPENERS = _DIRECTIONS | {"downtown", "greater", "upper", "lower", "old", "
 _ROAD = re.compile(r"\b(?:(?P<named>(?:(?:State|County|U\.S\.|US)\s+)?(?:Route|Highway|Interstate|Hwy\.?)\s+\d{1,4}\b)"
                    r"|(?:I-\d{1,3}|[AMN]\d{1,4}|[AMN]-\d{1,4}))(?![\w-])(?!\s*(?:million|billion|trillion|bn|m|k)\b)")
 _ROAD_BEFORE = re.compile(r"(?:\bthe|\bon|\bvia|\balong|\boff|\bnear|\bat|\bfrom|\bto|\bonto)\s+(?:the\s+)?$")
+_ROAD_LIST_GAP = re.compile(r",? (?:and |or )?")  # "the A436, A40 and A429"
 _ROAD_AFTER = re.compile(r"\s+(?:highway|motorway|road|expressway|freeway|junction|interchange|corridor|northbound|southbound|eastbound|westbound)\b", re.IGNORECASE)
 _AREA_CLASSES = ("H", "L", "T")  # GeoNames classes of waters, regions and mountains
 # A capitalised word after a name: the name is part of a longer one ("the Washington Post").
@@ -906,9 +909,9 @@ def _used_as_place(span) -> bool:
         not _not_a_place_name(text) and not any(ch.isdigit() for ch in text)
 
 
-def _dotted_state(name: str) -> str | None:
-    """The US state a dotted AP abbreviation names ("W.Va.", "Md."), else None."""
-    return US_STATE_ABBREVIATIONS.get(fold(name)) if "." in name else None
+def _dotted_state(name: str) -> bool:
+    """A dotted AP abbreviation of a US state ("W.Va.", "Md.")."""
+    return "." in name and any(code == "US" for code, _ in region_abbreviations(name))
 
 
 def _not_a_place_name(text: str) -> bool:
