@@ -303,7 +303,8 @@ def _geoparse(args) -> int:
             where = (f"{t.place.address}  ({t.place.latitude:.5f}, {t.place.longitude:.5f})  "
                      f"geonames {t.place.raw['geonameid']}" if t.place else "no match")
             flag = "  [metonymic]" if t.metonymic else ""
-            print(f"{t.start:>6}-{t.end:<6} {t.text:<28} {t.label:<6} {t.confidence:.2f}  {where}{flag}")
+            name = f"{t.text} ({t.feature_word})" if t.feature_word else t.text  # "Idlib (province)"
+            print(f"{t.start:>6}-{t.end:<6} {name:<28} {t.label:<6} {t.confidence:.2f}  {where}{flag}")
     return 0
 
 

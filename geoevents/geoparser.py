@@ -99,7 +99,16 @@ class Toponym:
     place: Location | None = None
     confidence: float = 0.0
     metonymic: bool = False  # "Washington said", "Moscow denied": a government, not an event place
+    # The lower-case word after the name that says what kind of place it is: "province" in
+    # "Idlib province". Evidence for resolution, not part of the name, as in news corpora and ACLED.
+    feature_word: str | None = None
     candidates: list[Location] = field(default_factory=list, repr=False)
+
+    @property
+    def admin_form(self) -> bool:
+        """Whether the text names an admin area by its type: "Idlib province", "Rapides Parish"."""
+        return bool(ADMIN_SUFFIXES.search(self.text)) or \
+            self.feature_word is not None and bool(ADMIN_SUFFIXES.search(" " + self.feature_word))
 
     @property
     def latitude(self) -> float | None:
@@ -141,7 +150,7 @@ class Toponym:
         raw = self.place.raw if self.place else {}
         return {
             "text": self.text, "start": self.start, "end": self.end, "label": self.label,
-            "metonymic": self.metonymic, "confidence": round(self.confidence, 4),
+            "metonymic": self.metonymic, "feature_word": self.feature_word, "confidence": round(self.confidence, 4),
             "place": {"address": self.place.address, **raw} if self.place else None,
         }
 
@@ -237,7 +246,7 @@ class Geoparser:
         return span
 
     def _join_compounds(self, doc, found: list[Toponym]) -> list[Toponym]:
-        """Join what NER splits: "Old City" + "of" + "Mosul"; "Boa" + "Vista"; "Washington" + ", D.C."; "Deir ez-Zor" + "province"."""
+        """Join what NER splits: "Old City" + "of" + "Mosul"; "Boa" + "Vista"; "Washington" + ", D.C."; "Rapides" + "Parish"."""
         text = doc.text
         out: list[Toponym] = []
         for t in found:
@@ -287,14 +296,8 @@ class Geoparser:
         """
         text = doc.text
         out = list(found)
-        for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text)]:
-            place, region, agency = m.group("place"), m.group("region"), m.group("agency")
-            before = text[max(0, m.start() - 2):m.start()]
-            at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
-            # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –"); an all-caps
-            # one needs either the agency or the line's start.
-            if not agency and (m.re is _LINE_DATELINE or not at_line_start):
-                continue
+        for m in _dateline_matches(text):
+            place, region = m.group("place"), m.group("region")
             parts = [(place, m.start("place"))]
             if region and (_dotted_state(region) or self._known_as_whole(region)):
                 parts.append((region, m.start("region")))
@@ -397,11 +400,17 @@ class Geoparser:
     # -- resolution ------------------------------------------------------------------------
 
     def _resolve(self, doc, toponyms: list[Toponym]) -> None:
-        for t in toponyms:
-            t.candidates = self._candidates(t)
-        evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
         text = doc.text  # spaCy rebuilds Doc.text on every access
         for t in toponyms:
+            word = _FEATURE_WORD_AFTER.match(text, t.end)
+            t.feature_word = word.group(1) if word else None
+            t.candidates = self._candidates(t)
+        evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
+        datelines = {m.start("place") for m in _dateline_matches(text)}
+        for t in toponyms:
+            if t.start in datelines and any(c.raw["feature_class"] == "P" for c in t.candidates):
+                # A story is filed from a town: "WASHINGTON (AP) —" is the capital, not a county.
+                t.candidates = [c for c in t.candidates if c.raw["feature_class"] == "P"]
             if _after_the(text, t) and any(c.raw["feature_class"] in _AREA_CLASSES for c in t.candidates):
                 # Seas, regions and rivers take "the", towns and counties seldom do: "the Atlantic"
                 # is neither Atlantic, Iowa nor Atlantic County.
@@ -454,15 +463,17 @@ class Geoparser:
         suffix = ADMIN_SUFFIXES.search(name)
         found = self.gazetteer.candidates(name, limit=CANDIDATES_PER_NAME, fuzzy=False)
         countries = {c.raw["country_code"] for c in found if _names_country(c)}
-        if countries and not suffix:
+        if countries and not t.admin_form:
             # "Mexico" is the country: neither Mexico City, known also as "Mexico", nor the
             # State of Mexico within it, which news calls "Mexico state".
             found = [c for c in found if _names_country(c) or not (
                 c.raw["feature_class"] == "P" and c.raw["match"] == "alternate"
                 or c.raw["feature_class"] == "A" and c.raw["country_code"] in countries)]
-        if suffix and not any(c.raw["feature_class"] == "A" for c in found):
-            bare = name[: suffix.start()].strip()
+        if t.admin_form and not any(c.raw["feature_class"] == "A" for c in found):
+            bare = name[: suffix.start()].strip() if suffix else name
             found = self.gazetteer.candidates(bare, feature_class="A", limit=CANDIDATES_PER_NAME, fuzzy=False) or found
+        if t.admin_form and any(c.raw["feature_class"] == "A" and not _names_country(c) for c in found):
+            found = [c for c in found if not _names_country(c)]  # "Mexico state" is no country
         if not found and _STREET_HEAD.search(name):
             return []  # "Baghdad Street" lies in Mosul, not in Baghdad: no guess from its parts
         if not found:
@@ -496,6 +507,8 @@ class Geoparser:
         for size in range(len(words) - 1, 0, -1):
             best: list[Location] = []
             for i in range(len(words) - size + 1):
+                if words[i + size - 1].endswith(("'s", "’s")):
+                    continue  # a patron or an owner: "St George's Chapel" is no town called St George's
                 found = self._part_lookup(" ".join(words[i:i + size]), adjectives_count)
                 if found and (not best or _part_strength(found) > _part_strength(best)):
                     best = found
@@ -531,7 +544,7 @@ class Geoparser:
             return None, 0.0
         container = evidence.containers.get(t.start)
         # "Deir ez-Zor province" says it is a region; so does "Fife" in "Knockhill, Fife".
-        admin_form = bool(ADMIN_SUFFIXES.search(t.text)) or t.start in evidence.container_names
+        admin_form = t.admin_form or t.start in evidence.container_names
         # A name that is a country's own name ("China", "Mexico") means the country unless the
         # text places a town of that name: "China, Texas", Texas named, or the article's other
         # places near it. That the article is about the United States never makes China a Texas town.
@@ -731,6 +744,17 @@ class _Evidence:
         return cls(countries, admin1s, containers, container_names, own_votes)
 
 
+def _dateline_matches(text: str):
+    """The datelines in a text, as matches of _CAPS_DATELINE or _LINE_DATELINE."""
+    for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text)]:
+        before = text[max(0, m.start() - 2):m.start()]
+        at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
+        # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –"); an all-caps
+        # one needs either the agency or the line's start.
+        if m.group("agency") or m.re is _CAPS_DATELINE and at_line_start:
+            yield m
+
+
 def _after_the(text: str, t: Toponym) -> bool:
     """The name is written after "the" ("the Atlantic"), and is not the start of a longer
     name there ("the Washington Post")."""
@@ -814,21 +838,40 @@ def _trim(span):
     """Drop a leading "the", a trailing possessive and line breaks ("the Old City of Mosul", "Syria's", "Raqqa\\n").
 
     An owner and lower-case directions before the name go too: "Derry's Altnagelvin
-    Hospital" names the hospital, "north west London" names London.
+    Hospital" names the hospital, "north west London" names London; but "St George's Chapel"
+    is one name. Lower-case words after the name are not part of it: "Idlib province" names
+    Idlib ("province" is read as evidence), "Vivion Road and" is NER's slip. An abbreviation
+    keeps its full stop.
     """
     start, end = span.start, span.end
     doc = span.doc
     for i in range(start, end - 1):
-        if doc[i].text in ("'s", "’s"):
+        if doc[i].text in ("'s", "’s") and not _bare_head(doc[i + 1:end]):
             start = i + 1
     while start < end and (doc[start].text in _LEADING or doc[start].is_punct or doc[start].is_space
                            or doc[start].lower_ in _DIRECTIONS and doc[start].is_lower and end - start > 1):
         start += 1
-    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].is_lower and doc[end - 1].is_alpha and end - start > 1):
         end -= 1
     if start >= end:
         return None
+    if end < len(doc) and doc[end].text == "." and not doc[end - 1].whitespace_ and _abbreviation(doc[end - 1].text):
+        end += 1  # an abbreviation's own full stop, which the tokenizer gave the sentence: "Vt.", "D.C."
     return doc[start:end]
+
+
+def _abbreviation(word: str) -> bool:
+    """A short word that wants a full stop: "U.S", "W.Va", "Vt" (but not "Ohio", which AP writes whole)."""
+    if len(word.replace(".", "")) > 4:
+        return False
+    return "." in word or any(fold(region) != fold(word) for _, region in region_abbreviations(word + "."))
+
+
+def _bare_head(span) -> bool:
+    """A lone common noun such as "Chapel" or "Village": what is left of a name cut at its owner."""
+    return len(span) == 1 and (fold(span.text) in COMMON_WORDS or bool(
+        _BUILDING_HEAD.search(" " + span.text) or _PLACE_HEAD.search(" " + span.text)))
 
 
 # The last word of a place name that no gazetteer may list: streets, squares, estates, lagoons.
@@ -886,8 +929,13 @@ _DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-
 _CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ -][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
 _LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})" + _DATELINE_REST)
 
-_ADMIN_WORD_AFTER = re.compile(
-    r" (province|governorate|district|county|parish|region|oblast|prefecture)\b", re.IGNORECASE)
+_ADMIN_WORD_AFTER = re.compile(r" (Province|Governorate|District|County|Parish|Region|Oblast|Prefecture)\b")
+
+# Lower-case words after a name that say what kind of place it names: "Idlib province", "the
+# Torkula village", "the Riverdale area". Read as evidence; the name is the capitalised part.
+_FEATURE_WORD_AFTER = re.compile(
+    r" (province|governorate|district|county|parish|region|state|oblast|prefecture|department|municipality|"
+    r"city|town|village|neighbou?rhood|suburb|area|countryside)\b")
 
 # Lower-case words inside an institution's name: "Palais des Nations", "Bank of England".
 _NAME_LINKS = frozenset("of the de des du la le and for".split())

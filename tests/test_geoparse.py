@@ -391,3 +391,39 @@ def test_a_word_of_a_longer_name_is_not_a_place(parser):
     found = by_text(parser.geoparse(text))
     assert not {"Patrol", "Research", "Tank"} & set(found), list(found)
     assert {"Mosul", "Raqqa"} <= set(found)
+
+
+def test_a_lower_case_type_word_is_evidence_not_part_of_the_name(parser):
+    found = by_text(parser.geoparse("Convoys of buses reached Idlib province on Sunday after shelling in Hama."))
+    assert found["Idlib"].feature_word == "province"
+    assert found["Idlib"].place.raw["feature_code"] == "ADM1"
+    assert found["Idlib"].to_dict()["feature_word"] == "province"
+    # Given as a span without its word, the name still reads the word after it.
+    given = resolve(parser, "Shelling hit Mayadin and Deir ez-Zor province.", r"Mayadin|Deir ez-Zor")
+    assert [t.feature_word for t in given] == [None, "province"]
+    assert given[1].place.raw["feature_code"] == "ADM1"
+    # "Mexico state" is the state; "Mexico" alone is the country.
+    state, country = resolve(parser, "Police in Mexico state arrested two men; Mexico said more would follow.",
+                             r"Mexico")
+    assert not state.place.raw["feature_code"].startswith("PCL")
+    assert country.place.raw["feature_code"].startswith("PCL")
+
+
+def test_a_building_named_for_its_patron_keeps_its_whole_name(parser):
+    found = by_text(parser.geoparse("Mourners filled St George's Chapel, then walked on to Derry's Altnagelvin Hospital."))
+    assert "St George's Chapel" in found and "Chapel" not in found, list(found)
+    assert found["St George's Chapel"].place is None  # no town called St George's
+    assert "Altnagelvin Hospital" in found
+
+
+def test_an_abbreviation_keeps_its_full_stop(parser):
+    found = by_text(parser.geoparse("The crash closed a road near Brattleboro, Vt. Police said the driver was from "
+                                    "Springfield, Mass."))
+    assert found["Vt."].place.raw["name"] == "Vermont"
+    assert found["Mass."].place.raw["name"] == "Massachusetts"
+
+
+def test_a_dateline_names_a_town(parser):
+    (washington,) = resolve(parser, "WASHINGTON (AP) — Lawmakers in Spokane and Seattle voted on the budget.",
+                            r"WASHINGTON")
+    assert washington.place.raw["feature_class"] == "P"
