@@ -202,8 +202,8 @@ class Geoparser:
         if has_ner(self.nlp):
             for ent in (part for whole in doc.ents for part in _comma_parts(whole)):
                 span = _trim(ent)
-                if span is None:
-                    continue
+                if span is None or span.text.islower():
+                    continue  # "red states", "para": a place's name has a capital
                 span = self._extend_right(span)
                 if ent.label_ in ("GPE", "LOC", "FAC") and self._ner_place(span, ent.label_):
                     found.append(self._toponym(span, ent.label_))
@@ -1060,7 +1060,7 @@ def _is_metonymic(span, is_country: bool) -> bool:
     while root.dep_ == "conj" and root.head is not root:
         root = root.head
     head = root.head
-    head_word = head.lemma_.lower()
+    head_word = head.lemma_.lower().rstrip(".")  # "Gov." and "Rep." are titles too
     if root.dep_ in ("compound", "amod", "nmod", "poss"):
         # "Notre Dame's Arike Ogunbowale": a person's team, school or home town, not a location.
         # "Cambridge Analytica", "Manila Archbishop Luis Tagle": part of a company's or a person's name.

@@ -34,13 +34,15 @@ ACTOR_NOUNS = frozenset(
     "general generals fighter fighters militant militants militiaman militiamen guard guards agent agents "
     "spy spies mayor governor commissioner councillor councilor attorney prosecutor judge detective "
     "investigator legislator legislators politician politicians consulate mission missions department "
-    "consul premier king queen prince ruler "
+    "consul premier king queen prince ruler secretary rep gov sen captain serviceman servicemen personnel "
+    "court board service institution institutions "
     # people of a place
     "man men woman women people person citizen citizens resident residents native natives national "
     "nationals migrant migrants immigrant immigrants refugee refugees worker workers student students "
     "teacher teachers voter voters taxpayer taxpayers farmer farmers businessman businessmen investor "
     "investors journalist journalists reporter reporters activist activists expert experts analyst "
-    "analysts mother father girl boy teen teenager survivor survivors "
+    "analysts mother father girl boy teen teenager survivor survivors employer employers employee employees "
+    "producer producers rival rivals partner partners republican republicans democrat democrats "
     # companies, parties, teams
     "company companies firm firms bank banks airline airlines carrier carriers party parties union "
     "unions team club player players fan fans coach star striker squad "
@@ -50,7 +52,8 @@ ACTOR_NOUNS = frozenset(
     "law laws statement statements report reports concern concerns view views attitude "
     "approach effort efforts cooperation threat threats willingness reluctance role opposition quest "
     "claim claims accusation accusations allegation allegations lie lies measure measures "
-    "dollar dollars currency goods import imports export exports tariff tariffs sanction sanctions "
+    "procedure procedures dollar dollars currency good goods product products equipment import imports "
+    "export exports tariff tariffs sanction sanctions "
     "flag identity passport citizenship".split()
 )
 # Verbs whose object is a location even when it is a country: "entered Syria", "bombed Iraq".
@@ -63,7 +66,7 @@ LOCATIVE_OBJECT_VERBS = frozenset(
 LAND_NOUNS = frozenset(
     "border borders frontier coast coastline territory territories soil side capital countryside desert "
     "waters airspace province provinces region regions mountains village villages town towns city cities "
-    "land lands mainland".split()
+    "land lands mainland island islands enclave state states base bases airbase airbases port ports".split()
 )
 # Common nouns a place name may stand beside: "its capital, Raqqa", "the village, Hajin".
 PLACE_NOUNS = LAND_NOUNS | frozenset(

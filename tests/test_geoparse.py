@@ -427,3 +427,15 @@ def test_a_dateline_names_a_town(parser):
     (washington,) = resolve(parser, "WASHINGTON (AP) — Lawmakers in Spokane and Seattle voted on the budget.",
                             r"WASHINGTON")
     assert washington.place.raw["feature_class"] == "P"
+
+
+def test_places_naming_whose_people_or_goods_are_not_locations(parser):
+    found = by_text(parser.geoparse("A US serviceman died near Manbij on Friday. Oklahoma Gov. Mary Fallin signed "
+                                    "the bill in Tulsa."))
+    assert found["US"].metonymic and found["Oklahoma"].metonymic
+    assert not found["Manbij"].metonymic and not found["Tulsa"].metonymic
+
+
+def test_a_demonym_before_land_is_its_country(parser):
+    found = by_text(parser.geoparse("Thousands of asylum seekers remained on the Greek islands all winter."))
+    assert found["Greek"].place.raw["name"] == "Greece"
