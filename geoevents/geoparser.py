@@ -273,6 +273,8 @@ class Geoparser:
             return False  # "Modi" after "Narendra Modi", tagged GPE
         if _not_a_place_name(span.text):
             return False  # "Dr", "MoD": a title or an acronym tagged GPE
+        if region_abbreviations(span.text):
+            return True  # "N.B.", "NSW": a state or province, which _candidates reads
         if _PLACE_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text):
             return True  # "Royal Street", "Glenrock Lagoon": a place even when no gazetteer knows it
         if self._known(span.text):
@@ -937,6 +939,9 @@ _FEATURE_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|state|oblast|prefecture|department|municipality|"
     r"city|town|village|neighbou?rhood|suburb|area|countryside)\b")
 
+# "-based" after a name, or after its state: "a Raqqa-based group", "a Denison, Iowa-based firm".
+_BASED_IN = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?-based\b")
+
 # Lower-case words inside an institution's name: "Palais des Nations", "Bank of England".
 _NAME_LINKS = frozenset("of the de des du la le and for".split())
 
@@ -1056,6 +1061,8 @@ def _is_metonymic(span, is_country: bool) -> bool:
     In a list ("Bulgaria, Malta and Portugal voted") every member shares the first one's role.
     Datelines ("MOSUL, Iraq —") are literal; Geoparser._datelines sees to them.
     """
+    if _BASED_IN.match(span.doc.text, span.end_char):
+        return False  # "the Pittsburgh, Pennsylvania-based company": where it is, whatever it does
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
         root = root.head

@@ -416,6 +416,11 @@ def test_a_building_named_for_its_patron_keeps_its_whole_name(parser):
     assert "Altnagelvin Hospital" in found
 
 
+def test_a_province_abbreviation_tagged_as_a_place_is_kept(parser):
+    found = by_text(parser.geoparse("The fire destroyed a barn in Estey's Bridge, N.B. sometime before dawn."))
+    assert found["N.B."].place.raw["name"] == "New Brunswick"
+
+
 def test_an_abbreviation_keeps_its_full_stop(parser):
     found = by_text(parser.geoparse("The crash closed a road near Brattleboro, Vt. Police said the driver was from "
                                     "Springfield, Mass."))
@@ -439,3 +444,9 @@ def test_places_naming_whose_people_or_goods_are_not_locations(parser):
 def test_a_demonym_before_land_is_its_country(parser):
     found = by_text(parser.geoparse("Thousands of asylum seekers remained on the Greek islands all winter."))
     assert found["Greek"].place.raw["name"] == "Greece"
+
+
+def test_where_a_company_is_based_is_a_location(parser):
+    found = by_text(parser.geoparse("The Pittsburgh, Pennsylvania-based company advised that it would shut two "
+                                    "plants in Canada."))
+    assert not found["Pittsburgh"].metonymic and not found["Pennsylvania"].metonymic
