@@ -269,7 +269,7 @@ class Geoparser:
 
     def _ner_place(self, span, label: str) -> bool:
         """Whether a GPE / LOC / FAC entity is a place name worth keeping."""
-        if span.text in _person_name_parts(span.doc):
+        if _person_name_part(span):
             return False  # "Modi" after "Narendra Modi", tagged GPE
         if _not_a_place_name(span.text):
             return False  # "Dr", "MoD": a title or an acronym tagged GPE
@@ -391,7 +391,7 @@ class Geoparser:
         Not for part of a person's name ("Dillon said", after "Ryan Dillon"), nor for a single
         word that only a transliteration key matches.
         """
-        if span.text in _person_name_parts(span.doc):
+        if _person_name_part(span):
             return None
         best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
         if not best or best[0].raw["match"] == "transliteration" and len(span) == 1 and \
@@ -1038,6 +1038,27 @@ def _person_name_parts(doc) -> set[str]:
                  if tok.text[:1].isupper()}
         doc.user_data["geoevents_person_parts"] = parts
     return parts
+
+
+# Prepositions that place rather than relate: "in Riverdale", not "to Bolton" or "against Jones".
+_SPATIAL_PREPOSITIONS = frozenset("in at near into inside outside around across throughout from".split())
+
+
+def _person_name_part(span) -> bool:
+    """A word of a person's name elsewhere in the text, and not written as a place here.
+
+    "Dillon said", after "Ryan Dillon", is the man; "in Riverdale" is the town, though NER
+    read "Riverdale Luke Oil" as a person. Not "in Modi's cabinet": an owner is a person.
+    """
+    if span.text not in _person_name_parts(span.doc):
+        return False
+    doc = span.doc
+    i = span.start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return not (i >= 0 and doc[i].lower_ in _SPATIAL_PREPOSITIONS and span.root.dep_ == "pobj"
+                and after not in ("'s", "’s", "'", "’"))
 
 
 def _named_as_person_again(span) -> bool:

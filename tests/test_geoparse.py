@@ -450,3 +450,12 @@ def test_where_a_company_is_based_is_a_location(parser):
     found = by_text(parser.geoparse("The Pittsburgh, Pennsylvania-based company advised that it would shut two "
                                     "plants in Canada."))
     assert not found["Pittsburgh"].metonymic and not found["Pennsylvania"].metonymic
+
+
+def test_a_word_of_a_person_s_name_is_a_place_after_in(parser):
+    # NER reads the shop "Riverdale Luke Oil" as a person; "in Riverdale" is still the town,
+    # while "in Modi's cabinet", after "Narendra Modi", is the man.
+    text = ("Riverdale Luke Oil sold the winning ticket. Its owner keeps horses nearby in Riverdale. "
+            "Narendra Modi spoke; ministers in Modi's cabinet met in Delhi.")
+    found = by_text(parser.geoparse(text))
+    assert "Riverdale" in found and "Modi" not in found, list(found)
