@@ -317,9 +317,10 @@ class Geoparser:
     def _misread_place(self, span, label: str) -> bool:
         """An ORG/PERSON/NORP span that is really a place: "strikes in Raqqa" tagged ORG."""
         if span.text.isupper() and len(span.text) <= 5:
-            # "ISIS", "SDF" are organisations; "to the UAE" is a country.
+            # "ISIS", "SDF" are organisations; "to the UAE" is a country, "in the EU" a continent's union.
             best = self._gazetteer_place(span)
-            return best is not None and best.raw["feature_code"].startswith("PCL") and _locative_cue(span)
+            return best is not None and best.raw["feature_code"].startswith(("PCL", "CONT", "RGN")) and \
+                _locative_cue(span)
         if label == "NORP" and _group_word(span.text):
             # Demonyms are country evidence; "Kurds", "Shiite" are groups of people. But "Tunis",
             # shaped like "Sunnis", is a city's own name after "in".

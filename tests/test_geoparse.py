@@ -459,3 +459,10 @@ def test_a_word_of_a_person_s_name_is_a_place_after_in(parser):
             "Narendra Modi spoke; ministers in Modi's cabinet met in Delhi.")
     found = by_text(parser.geoparse(text))
     assert "Riverdale" in found and "Modi" not in found, list(found)
+
+
+def test_a_union_of_countries_named_as_a_place_is_its_continent(parser):
+    found = by_text(parser.geoparse("Few airports compete within the EU, and the rules differ in the UAE. "
+                                    "ISIS fighters fled."))
+    assert found["EU"].place.raw["name"] == "Europe"
+    assert "UAE" in found and "ISIS" not in found
