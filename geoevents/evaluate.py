@@ -30,6 +30,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .places_context import is_adjective_of_place
+
 log = logging.getLogger(__name__)
 
 GWN = "gwn"
@@ -480,12 +482,16 @@ def evaluate_end2end_many(
     recognition targets. Resolution metrics cover the resolution targets that some
     predicted span matches (match_spans: exact, then overlap), so ``n`` is the number
     of those; missed toponyms already cost recall. A matched span without coordinates
-    counts as unresolved.
+    counts as unresolved. ``precision_names, recall_names, f1_names`` score the same
+    spans without the gold demonyms and region adjectives ("Turkish market", "European
+    tour", which GeoWebNews counts as literal modifiers): geoevents reads those as evidence
+    for the article's countries, not as place names.
     """
     errors: list[float | None] = []
     hits: list[bool | None] = []
     gold_spans: list[tuple[int, int, int]] = []
     pred_spans: list[tuple[int, int, int]] = []
+    adjectives: set[tuple[int, int, int]] = set()  # gold "Turkish", "European": not names
     for lo, batch in _batches(corpus, batch_size):
         outputs = geoparse_many([a.text for a in batch])
         if len(outputs) != len(batch):
@@ -493,6 +499,8 @@ def evaluate_end2end_many(
         for index, (article, found) in enumerate(zip(batch, outputs), start=lo):
             found = [f for f in found if not (article.format == GWN and len(f) > 5 and f[5])]
             gold_spans += [(index, t.start, t.end) for t in recognition_targets(article)]
+            adjectives |= {(index, t.start, t.end) for t in recognition_targets(article)
+                           if is_adjective_of_place(article.text[t.start:t.end])}
             pred_spans += [(index, s, e) for s, e, *_ in found]
             targets = resolution_targets(article)
             for gi, pi in match_spans([(t.start, t.end) for t in targets],
@@ -503,7 +511,10 @@ def evaluate_end2end_many(
                 hits.append(hit)
         if progress is not None:
             progress(lo + len(batch))
-    return {**resolution_scores(errors, hits), **recognition_scores(gold_spans, pred_spans)}
+    names = recognition_scores([g for g in gold_spans if g not in adjectives],
+                               [p for p in pred_spans if p not in adjectives])
+    return {**resolution_scores(errors, hits), **recognition_scores(gold_spans, pred_spans),
+            "precision_names": names["precision"], "recall_names": names["recall"], "f1_names": names["f1"]}
 
 
 def evaluate_end2end(
@@ -532,6 +543,9 @@ _LABELS = {
     "precision_overlap": ("precision (overlap)", "{:.1%}"),
     "recall_overlap": ("recall (overlap)", "{:.1%}"),
     "f1_overlap": ("F1 (overlap)", "{:.1%}"),
+    "precision_names": ("precision (names: no demonyms)", "{:.1%}"),
+    "recall_names": ("recall (names: no demonyms)", "{:.1%}"),
+    "f1_names": ("F1 (names: no demonyms)", "{:.1%}"),
     "accuracy": ("accuracy", "{:.1%}"),
     "empty_accuracy": ("accuracy, no place said", "{:.1%}"),
     "located_accuracy": ("accuracy, place said", "{:.1%}"),

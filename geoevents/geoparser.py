@@ -28,6 +28,7 @@ from .places_context import (
     ADMIN_SUFFIXES,
     LAND_NOUNS,
     PLACE_NOUNS,
+    REGION_ADJECTIVES,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
@@ -62,17 +63,6 @@ W_REGION_SHARE = 0.5  # share of the article's other local places in the candida
 # context to rescue an English alternate ("Palmyra" for Tadmur), so a place's own name
 # ("New York" the state, not the city also called so) counts for more here.
 MATCH_WEIGHTS = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
-# Adjectives that stand for a continent or a world region when a text uses them as a place
-# ("European airlines", "Latin American migrants"): the name and feature code they stand for.
-REGION_ADJECTIVES = {
-    "european": ("Europe", "CONT"), "african": ("Africa", "CONT"), "asian": ("Asia", "CONT"),
-    "north american": ("North America", "CONT"), "south american": ("South America", "CONT"),
-    "oceanian": ("Oceania", "CONT"), "antarctic": ("Antarctica", "CONT"),
-    "latin american": ("Latin America", "RGN"), "central american": ("Central America", "RGN"),
-    "middle eastern": ("Middle East", "RGN"), "central asian": ("Central Asia", "RGN"),
-    "north african": ("North Africa", "RGN"), "west african": ("West Africa", "RGN"),
-    "east african": ("East Africa", "RGN"), "balkan": ("Balkans", "RGN"), "levantine": ("Levant", "RGN"),
-}
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "Norwich City", "Iowa House" are scored at the place.
 _GENERIC_HEADS = frozenset(

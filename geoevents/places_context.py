@@ -225,10 +225,28 @@ def _demonym(word: str) -> tuple[str, str | None] | None:
     return None
 
 
+# Adjectives that stand for a continent or a world region when a text uses them as a place
+# ("European airlines", "Latin American migrants"): the name and feature code they stand for.
+REGION_ADJECTIVES = {
+    "european": ("Europe", "CONT"), "african": ("Africa", "CONT"), "asian": ("Asia", "CONT"),
+    "north american": ("North America", "CONT"), "south american": ("South America", "CONT"),
+    "oceanian": ("Oceania", "CONT"), "antarctic": ("Antarctica", "CONT"),
+    "latin american": ("Latin America", "RGN"), "central american": ("Central America", "RGN"),
+    "middle eastern": ("Middle East", "RGN"), "central asian": ("Central Asia", "RGN"),
+    "north african": ("North Africa", "RGN"), "west african": ("West Africa", "RGN"),
+    "east african": ("East Africa", "RGN"), "balkan": ("Balkans", "RGN"), "levantine": ("Levant", "RGN"),
+}
+
+
 def demonym_country(word: str) -> str | None:
     """ISO2 for a demonym or country adjective ("Iraqi", "Syrians", "Kosovar"), else None."""
     found = _demonym(word)
     return found[0] if found else None
+
+
+def is_adjective_of_place(word: str) -> bool:
+    """A demonym or an adjective of a world region: "Iraqi", "Turkish", "European", "Latin American"."""
+    return demonym_country(word) is not None or fold(word) in REGION_ADJECTIVES
 
 
 def demonym_region(word: str) -> str | None:

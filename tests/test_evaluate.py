@@ -335,7 +335,8 @@ def test_evaluate_end2end(gwn):
     done = []
     scores = evaluate_end2end(gwn, geoparse, progress=done.append)
     assert done == [1, 2]
-    assert set(scores) == RUNNER_KEYS | {"precision_overlap", "recall_overlap", "f1_overlap"}
+    assert set(scores) == RUNNER_KEYS | {"precision_overlap", "recall_overlap", "f1_overlap",
+                                         "precision_names", "recall_names", "f1_names"}
     # Recognition targets: Manbij, Tal Afar, Iraq, Al Nour Street.
     assert (scores["precision"], scores["recall"]) == pytest.approx((2 / 4, 2 / 4))
     assert (scores["precision_overlap"], scores["recall_overlap"]) == pytest.approx((3 / 4, 3 / 4))
@@ -344,6 +345,31 @@ def test_evaluate_end2end(gwn):
     assert scores["exact_id"] == pytest.approx(2 / 4)
     batched = evaluate_end2end_many(gwn, lambda texts: [geoparse(x) for x in texts])
     assert batched == scores
+
+
+def test_names_only_scores_leave_demonyms_out_of_both_sides(tmp_path):
+    # GeoWebNews counts "Turkish" in "the Turkish market" as a literal modifier; geoevents
+    # reads demonyms as evidence. The *_names scores leave such gold spans out, and a
+    # prediction of one neither helps nor hurts there.
+    text = "Trade on the Turkish market grew while shelling hit Mosul and Iraqi towns."
+    toponyms = "".join([
+        _gwn_toponym(text, "Turkish", "Literal_Modifier", 298795, 39.0, 35.0),
+        _gwn_toponym(text, "Mosul", "Literal", 99072, 36.335, 43.1189),
+        _gwn_toponym(text, "Iraqi", "Literal_Modifier", 99237, 33.0, 44.0),
+    ])
+    path = tmp_path / "gwn.xml"
+    path.write_text(f'<?xml version="1.0" ?>\n<articles><article file="1"><title>t</title><link>http://x.test</link>'
+                    f"<text>{text}</text><toponyms>{toponyms}</toponyms></article></articles>", encoding="utf-8")
+    corpus = read_corpus(path)
+
+    def geoparse(found):
+        return lambda t: [(t.index(n), t.index(n) + len(n), None, None, None) for n in found]
+
+    only_mosul = evaluate_end2end(corpus, geoparse(["Mosul"]))
+    assert only_mosul["recall"] == pytest.approx(1 / 3) and only_mosul["recall_names"] == 1.0
+    assert only_mosul["precision_names"] == 1.0 and only_mosul["f1_names"] == 1.0
+    with_iraqi = evaluate_end2end(corpus, geoparse(["Mosul", "Iraqi"]))
+    assert with_iraqi["recall"] == pytest.approx(2 / 3) and with_iraqi["f1_names"] == 1.0
 
 
 def test_metonymic_predictions_count_only_where_the_corpus_annotates_them(gwn, lgl):
