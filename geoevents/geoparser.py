@@ -291,13 +291,13 @@ class Geoparser:
         for m in _dateline_matches(text):
             place, region = m.group("place"), m.group("region")
             parts = [(place, m.start("place"))]
-            if region and (_dotted_state(region) or self._known_as_whole(region)):
+            if region and (region_abbreviations(region) or self._known_as_whole(region)):
                 parts.append((region, m.start("region")))
-            for name, start in parts:
+            for k, (name, start) in enumerate(parts):
                 end = start + len(name)
-                if fold(name) in COMMON_WORDS or fold(name) in NON_PLACE_WORDS:
-                    break
-                if not (_dotted_state(name) or self._known_as_whole(name)):
+                # A state's code after the town is a place, though "OK" or "IN" is a word elsewhere.
+                if not (k and region_abbreviations(name)) and (
+                        fold(name) in COMMON_WORDS or fold(name) in NON_PLACE_WORDS or not self._known_as_whole(name)):
                     break
                 out = [t for t in out if t.end <= start or t.start >= end]
                 out.append(Toponym(name, start, end, "GAZ"))

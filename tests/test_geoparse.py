@@ -214,6 +214,10 @@ def test_datelines_are_literal_places(parser):
     assert not found["Mosul"].metonymic and found["Mosul"].geonameid == 99072
     # A shouted word before a dash is no dateline unless the gazetteer knows it.
     assert by_text(parser.geoparse("UPDATE - Talks resumed in Geneva.")).keys() == {"Geneva"}
+    # A postal code after the town is its state, though "OK" is a word elsewhere; alone it is not.
+    found = by_text(parser.geoparse("TULSA, OK (AP) — Teachers rallied.\nHORRY COUNTY, SC (WMBF) - A man was found."))
+    assert found["OK"].place.raw["name"] == "Oklahoma" and found["SC"].place.raw["name"] == "South Carolina"
+    assert "OK" not in by_text(parser.geoparse("OK (AP) — Talks resumed."))
 
 
 def test_names_that_ner_splits_are_joined_when_the_gazetteer_knows_the_whole(parser):
