@@ -29,6 +29,7 @@ from .places_context import (
     LAND_NOUNS,
     PLACE_NOUNS,
     REGION_ADJECTIVES,
+    LOCATIVE_ACTION_NOUNS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
@@ -1097,7 +1098,7 @@ def _is_metonymic(span, is_country: bool) -> bool:
         return False
     if root.dep_ == "pobj":
         return head.lower_ in ("against", "with", "by", "between", "towards", "toward", "for", "on") and \
-            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS
+            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS | LOCATIVE_ACTION_NOUNS
     if root.dep_ in ("dobj", "dative"):
         return head_word not in LOCATIVE_OBJECT_VERBS
     return False

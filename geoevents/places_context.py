@@ -62,6 +62,10 @@ LOCATIVE_OBJECT_VERBS = frozenset(
     "liberate take retake recapture reclaim regain control defend return travel fly move evacuate cover include border surround "
     "besiege encircle storm overrun rock shake hit devastate ravage sweep".split()
 )
+# Nouns of what comes down on a place: "the invasion of Iraq", "landfall on the United States",
+# "an offensive against Raqqa". The country after them is the land, not the state.
+LOCATIVE_ACTION_NOUNS = frozenset(
+    "invasion incursion landfall offensive assault airstrike bombardment strike attack raid".split())
 # Nouns for a country's land: "the Syrian border", "Turkish territory".
 LAND_NOUNS = frozenset(
     "border borders frontier coast coastline territory territories soil side capital countryside desert "

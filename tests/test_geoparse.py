@@ -470,3 +470,10 @@ def test_a_union_of_countries_named_as_a_place_is_its_continent(parser):
                                     "ISIS fighters fled."))
     assert found["EU"].place.raw["name"] == "Europe"
     assert "UAE" in found and "ISIS" not in found
+
+
+def test_a_country_struck_or_invaded_is_land_not_a_government(parser):
+    found = by_text(parser.geoparse("Coalition airstrikes on Syria went on, and the invasion on Iraq was recalled, "
+                                    "while sanctions on Russia stayed."))
+    assert not found["Syria"].metonymic and not found["Iraq"].metonymic
+    assert found["Russia"].metonymic
