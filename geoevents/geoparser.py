@@ -290,8 +290,8 @@ class Geoparser:
         text = doc.text
         out = list(found)
         for m in _dateline_matches(text):
-            place, region = m.group("place"), m.group("region")
-            parts = [(place, m.start("place"))]
+            region = m.group("region")
+            parts = _dateline_places(m)
             if region and (region_abbreviations(region) or self._known_as_whole(region)):
                 parts.append((region, m.start("region")))
             for k, (name, start) in enumerate(parts):
@@ -400,7 +400,7 @@ class Geoparser:
             t.feature_word = word.group(1) if word else None
             t.candidates = self._candidates(t)
         evidence = _Evidence.collect(doc, toponyms, self.gazetteer)
-        datelines = {m.start("place") for m in _dateline_matches(text)}
+        datelines = {start for m in _dateline_matches(text) for _, start in _dateline_places(m)}
         for t in toponyms:
             if t.start in datelines and any(c.raw["feature_class"] == "P" for c in t.candidates):
                 # A story is filed from a town: "WASHINGTON (AP) —" is the capital, not a county.
@@ -749,6 +749,15 @@ def _dateline_matches(text: str):
             yield m
 
 
+def _dateline_places(m) -> list[tuple[str, int]]:
+    """(name, start) of each place a dateline names: "BAGHDAD/AMMAN" is two."""
+    out, start = [], m.start("place")
+    for name in m.group("place").split("/"):
+        out.append((name, start))
+        start += len(name) + 1
+    return out
+
+
 def _after_the(text: str, t: Toponym) -> bool:
     """The name is written after "the" ("the Atlantic"), and is not the start of a longer
     name there ("the Washington Post")."""
@@ -915,12 +924,13 @@ _MISSION_HEAD = re.compile(r"\s(Embassy|Consulate|High Commission|Mission)$")
 # What may stand between two halves of one place name that NER split ("Trinidad and Tobago").
 _JOINING_GAPS = (" of ", " of the ", " ", ", ", " and ", " & ", "-")
 
-# A dateline: a place, perhaps its state or country, perhaps the agency, then a dash:
-# "MOSUL, Iraq (AP) —", "ST. LOUIS –", and at the very start of a line "Hanoi (VNA) –".
+# A dateline: a place (or two: "BAGHDAD/AMMAN"), perhaps its state or country, perhaps a date
+# and the agency, then a dash: "MOSUL, Iraq (AP) —", "ST. LOUIS –", "DAMASCUS, Sept. 6, 2017 -",
+# and at the very start of a line "Hanoi (VNA) –".
 # articles._DATELINE is the stricter form with a full date, read for publication dates.
-_DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-z]+\.? \d{1,2})?"
+_DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)?"
                   r"(?P<agency> \([A-Z][A-Za-z0-9]{1,12}\))?(?: ?(?:[—–-]+|:)(?=[\s(A-Z])|(?<=\))(?=\s))")
-_CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ -][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
+_CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ /-][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
 _LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})" + _DATELINE_REST)
 
 _ADMIN_WORD_AFTER = re.compile(r" (Province|Governorate|District|County|Parish|Region|Oblast|Prefecture)\b")

@@ -218,6 +218,12 @@ def test_datelines_are_literal_places(parser):
     found = by_text(parser.geoparse("TULSA, OK (AP) — Teachers rallied.\nHORRY COUNTY, SC (WMBF) - A man was found."))
     assert found["OK"].place.raw["name"] == "Oklahoma" and found["SC"].place.raw["name"] == "South Carolina"
     assert "OK" not in by_text(parser.geoparse("OK (AP) — Talks resumed."))
+    # With its date, and with two places filed from.
+    found = by_text(parser.geoparse("DAMASCUS, Sept. 6, 2017 - Troops broke the siege.\n"
+                                    "BAGHDAD/AMMAN, July 11, 2017 - Jets struck Mayadin."))
+    assert {"DAMASCUS", "BAGHDAD", "AMMAN"} <= set(found), list(found)
+    assert not any(found[name].metonymic for name in ("DAMASCUS", "BAGHDAD", "AMMAN"))
+    assert found["AMMAN"].place.raw["country_code"] == "JO"
 
 
 def test_names_that_ner_splits_are_joined_when_the_gazetteer_knows_the_whole(parser):
