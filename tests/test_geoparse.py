@@ -219,8 +219,10 @@ def test_datelines_are_literal_places(parser):
     assert found["OK"].place.raw["name"] == "Oklahoma" and found["SC"].place.raw["name"] == "South Carolina"
     assert "OK" not in by_text(parser.geoparse("OK (AP) — Talks resumed."))
     # With its date, and with two places filed from.
-    found = by_text(parser.geoparse("DAMASCUS, Sept. 6, 2017 - Troops broke the siege.\n"
-                                    "BAGHDAD/AMMAN, July 11, 2017 - Jets struck Mayadin."))
+    found = by_text(parser.geoparse(
+        "DAMASCUS, Sept. 6, 2017 - Syrian government troops and allied militias broke the siege of Deir "
+        "ez-Zor on Tuesday.\nBAGHDAD/AMMAN, July 11, 2017 - Aircraft of the US-led coalition struck Islamic "
+        "State fighters in Abu Kamal."))
     assert {"DAMASCUS", "BAGHDAD", "AMMAN"} <= set(found), list(found)
     assert not any(found[name].metonymic for name in ("DAMASCUS", "BAGHDAD", "AMMAN"))
     assert found["AMMAN"].place.raw["country_code"] == "JO"
