@@ -276,6 +276,11 @@ class Geoparser:
     def _known(self, name: str) -> bool:
         return bool(self.gazetteer.candidates(name, limit=1, fuzzy=False))
 
+    def _important(self, name: str) -> bool:
+        """Whether the gazetteer's best place of this very name is a country or a big city."""
+        best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
+        return bool(best) and best[0].raw["match"] in ("name", "alternate") and best[0].raw["importance"] >= IMPORTANT_PLACE
+
     def _known_as_whole(self, name: str) -> bool:
         """Whether the gazetteer has this very name (not only a place inside it)."""
         best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
@@ -290,6 +295,8 @@ class Geoparser:
         text = doc.text
         out = list(found)
         for m in _dateline_matches(text):
+            if _weak_dateline(m) and not self._important(m.group("place")):
+                continue
             region = m.group("region")
             parts = _dateline_places(m)
             if region and (region_abbreviations(region) or self._known_as_whole(region)):
@@ -502,7 +509,7 @@ class Geoparser:
             best: list[Location] = []
             for i in range(len(words) - size + 1):
                 if words[i + size - 1].endswith(("'s", "’s")):
-                    continue  # a patron or an owner: "St George's Chapel" is no town called St George's
+                    continue  # a patron or an owner: "St Mary's Chapel" is no town called St Mary's
                 found = self._part_lookup(" ".join(words[i:i + size]), adjectives_count)
                 if found and (not best or _part_strength(found) > _part_strength(best)):
                     best = found
@@ -743,10 +750,16 @@ def _dateline_matches(text: str):
     for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text)]:
         before = text[max(0, m.start() - 2):m.start()]
         at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
-        # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –"); an all-caps
-        # one needs either the agency or the line's start.
-        if m.group("agency") or m.re is _CAPS_DATELINE and at_line_start:
+        # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –") or a colon
+        # ("Muscat: ...", see _weak_dateline); an all-caps one needs the agency or the line's start.
+        if m.group("agency") or m.re is _CAPS_DATELINE and at_line_start or _weak_dateline(m):
             yield m
+
+
+def _weak_dateline(m) -> bool:
+    """"Muscat: The festival opened": a dateline only if the place is important, since
+    headlines open the same way ("Abbas: No peace without Jerusalem")."""
+    return m.re is _LINE_DATELINE and not m.group("agency") and m.group(0).endswith(":")
 
 
 def _dateline_places(m) -> list[tuple[str, int]]:
@@ -841,9 +854,9 @@ def _trim(span):
     """Drop a leading "the", a trailing possessive and line breaks ("the Old City of Mosul", "Syria's", "Raqqa\\n").
 
     An owner and lower-case directions before the name go too: "Derry's Altnagelvin
-    Hospital" names the hospital, "north west London" names London; but "St George's Chapel"
+    Hospital" names the hospital, "north west London" names London; but "St Mary's Chapel"
     is one name. Lower-case words after the name are not part of it: "Idlib province" names
-    Idlib ("province" is read as evidence), "Vivion Road and" is NER's slip. An abbreviation
+    Idlib ("province" is read as evidence), "Mill Road and" is NER's slip. An abbreviation
     keeps its full stop.
     """
     start, end = span.start, span.end
@@ -936,7 +949,7 @@ _LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z
 _ADMIN_WORD_AFTER = re.compile(r" (Province|Governorate|District|County|Parish|Region|Oblast|Prefecture)\b")
 
 # Lower-case words after a name that say what kind of place it names: "Idlib province", "the
-# Torkula village", "the Riverdale area". Read as evidence; the name is the capitalised part.
+# Hajin village", "the Tanf area". Read as evidence; the name is the capitalised part.
 _FEATURE_WORD_AFTER = re.compile(
     r" (province|governorate|district|county|parish|region|state|oblast|prefecture|department|municipality|"
     r"city|town|village|neighbou?rhood|suburb|area|countryside)\b")
@@ -1042,15 +1055,15 @@ def _person_name_parts(doc) -> set[str]:
     return parts
 
 
-# Prepositions that place rather than relate: "in Riverdale", not "to Bolton" or "against Jones".
+# Prepositions that place rather than relate: "in Clifton", not "to Bolton" or "against Jones".
 _SPATIAL_PREPOSITIONS = frozenset("in at near into inside outside around across throughout from".split())
 
 
 def _person_name_part(span) -> bool:
     """A word of a person's name elsewhere in the text, and not written as a place here.
 
-    "Dillon said", after "Ryan Dillon", is the man; "in Riverdale" is the town, though NER
-    read "Riverdale Luke Oil" as a person. Not "in Modi's cabinet": an owner is a person.
+    "Dillon said", after "Ryan Dillon", is the man; "in Clifton" is the town, though NER
+    read the shop "Clifton Baker Fuel" as a person. Not "in Modi's cabinet": an owner is a person.
     """
     if span.text not in _person_name_parts(span.doc):
         return False
@@ -1085,7 +1098,7 @@ def _is_metonymic(span, is_country: bool) -> bool:
     Datelines ("MOSUL, Iraq —") are literal; Geoparser._datelines sees to them.
     """
     if _BASED_IN.match(span.doc.text, span.end_char):
-        return False  # "the Pittsburgh, Pennsylvania-based company": where it is, whatever it does
+        return False  # "the Tulsa, Oklahoma-based company": where it is, whatever it does
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
         root = root.head

@@ -215,7 +215,7 @@ def test_datelines_are_literal_places(parser):
     # A shouted word before a dash is no dateline unless the gazetteer knows it.
     assert by_text(parser.geoparse("UPDATE - Talks resumed in Geneva.")).keys() == {"Geneva"}
     # A postal code after the town is its state, though "OK" is a word elsewhere; alone it is not.
-    found = by_text(parser.geoparse("TULSA, OK (AP) — Teachers rallied.\nHORRY COUNTY, SC (WMBF) - A man was found."))
+    found = by_text(parser.geoparse("TULSA, OK (AP) — Teachers rallied.\nSPARTANBURG, SC (AP) - A bridge reopened."))
     assert found["OK"].place.raw["name"] == "Oklahoma" and found["SC"].place.raw["name"] == "South Carolina"
     assert "OK" not in by_text(parser.geoparse("OK (AP) — Talks resumed."))
     # With its date, and with two places filed from.
@@ -226,6 +226,10 @@ def test_datelines_are_literal_places(parser):
     assert {"DAMASCUS", "BAGHDAD", "AMMAN"} <= set(found), list(found)
     assert not any(found[name].metonymic for name in ("DAMASCUS", "BAGHDAD", "AMMAN"))
     assert found["AMMAN"].place.raw["country_code"] == "JO"
+    # "City: ..." opens a story from an important place, but also a headline quoting a person.
+    found = by_text(parser.geoparse("Muscat: The Oman Football Association announced a new coach."))
+    assert "Muscat" in found and not found["Muscat"].metonymic
+    assert "Abbas" not in by_text(parser.geoparse("Abbas: No peace without Jerusalem as capital."))
 
 
 def test_names_that_ner_splits_are_joined_when_the_gazetteer_knows_the_whole(parser):
@@ -422,14 +426,14 @@ def test_a_lower_case_type_word_is_evidence_not_part_of_the_name(parser):
 
 
 def test_a_building_named_for_its_patron_keeps_its_whole_name(parser):
-    found = by_text(parser.geoparse("Mourners filled St George's Chapel, then walked on to Derry's Altnagelvin Hospital."))
-    assert "St George's Chapel" in found and "Chapel" not in found, list(found)
-    assert found["St George's Chapel"].place is None  # no town called St George's
+    found = by_text(parser.geoparse("Mourners filled St Mary's Chapel, then walked on to Derry's Altnagelvin Hospital."))
+    assert "St Mary's Chapel" in found and "Chapel" not in found, list(found)
+    assert found["St Mary's Chapel"].place is None  # no town called St Mary's
     assert "Altnagelvin Hospital" in found
 
 
 def test_a_province_abbreviation_tagged_as_a_place_is_kept(parser):
-    found = by_text(parser.geoparse("The fire destroyed a barn in Estey's Bridge, N.B. sometime before dawn."))
+    found = by_text(parser.geoparse("Crews fought a barn fire near Sussex, N.B. late on Sunday."))
     assert found["N.B."].place.raw["name"] == "New Brunswick"
 
 
@@ -447,30 +451,29 @@ def test_a_dateline_names_a_town(parser):
 
 
 def test_places_naming_whose_people_or_goods_are_not_locations(parser):
-    found = by_text(parser.geoparse("A US serviceman died near Manbij on Friday. Oklahoma Gov. Mary Fallin signed "
+    found = by_text(parser.geoparse("A US serviceman died near Manbij on Friday. Oklahoma Gov. Jane Doe signed "
                                     "the bill in Tulsa."))
     assert found["US"].metonymic and found["Oklahoma"].metonymic
     assert not found["Manbij"].metonymic and not found["Tulsa"].metonymic
 
 
 def test_a_demonym_before_land_is_its_country(parser):
-    found = by_text(parser.geoparse("Thousands of asylum seekers remained on the Greek islands all winter."))
+    found = by_text(parser.geoparse("Ferries carried tourists between the Greek islands all summer."))
     assert found["Greek"].place.raw["name"] == "Greece"
 
 
 def test_where_a_company_is_based_is_a_location(parser):
-    found = by_text(parser.geoparse("The Pittsburgh, Pennsylvania-based company advised that it would shut two "
-                                    "plants in Canada."))
-    assert not found["Pittsburgh"].metonymic and not found["Pennsylvania"].metonymic
+    found = by_text(parser.geoparse("The Tulsa, Oklahoma-based company said it would cut 200 jobs in Kansas."))
+    assert not found["Tulsa"].metonymic and not found["Oklahoma"].metonymic
 
 
 def test_a_word_of_a_person_s_name_is_a_place_after_in(parser):
-    # NER reads the shop "Riverdale Luke Oil" as a person; "in Riverdale" is still the town,
+    # NER reads the shop "Clifton Baker Fuel" as a person; "in Clifton" is still the town,
     # while "in Modi's cabinet", after "Narendra Modi", is the man.
-    text = ("Riverdale Luke Oil sold the winning ticket. Its owner keeps horses nearby in Riverdale. "
+    text = ("Clifton Baker Fuel sold the winning ticket. Its owner keeps goats nearby in Clifton. "
             "Narendra Modi spoke; ministers in Modi's cabinet met in Delhi.")
     found = by_text(parser.geoparse(text))
-    assert "Riverdale" in found and "Modi" not in found, list(found)
+    assert "Clifton" in found and "Modi" not in found, list(found)
 
 
 def test_a_union_of_countries_named_as_a_place_is_its_continent(parser):
