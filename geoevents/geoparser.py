@@ -29,7 +29,7 @@ from .places_context import (
     LAND_NOUNS,
     PLACE_NOUNS,
     REGION_ADJECTIVES,
-    LOCATIVE_ACTION_NOUNS,
+    LOCATIVE_HEAD_WORDS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
@@ -244,7 +244,10 @@ class Geoparser:
             if out and text[out[-1].end:t.start] in _JOINING_GAPS:
                 joined = text[out[-1].start:t.end]
                 if self._known_as_whole(joined):
-                    out[-1] = Toponym(joined, out[-1].start, t.end, out[-1].label, metonymic=out[-1].metonymic)
+                    # Its role is read afresh: the halves' parses ("Boa" alone) say little.
+                    span = doc.char_span(out[-1].start, t.end)
+                    out[-1] = self._toponym(span, out[-1].label) if span is not None else \
+                        Toponym(joined, out[-1].start, t.end, out[-1].label, metonymic=out[-1].metonymic)
                     continue
             out.append(t)
         for t in out:
@@ -1105,6 +1108,11 @@ def _is_metonymic(span, is_country: bool) -> bool:
     head = root.head
     head_word = head.lemma_.lower().rstrip(".")  # "Gov." and "Rep." are titles too
     if root.dep_ in ("compound", "amod", "nmod", "poss"):
+        # A noun-noun chain is judged by its last noun: "the Delft police station" names a
+        # station, "the Rome police captain" a man.
+        while head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+            head = head.head
+        head_word = head.lemma_.lower().rstrip(".")
         # "Notre Dame's Arike Ogunbowale": a person's team, school or home town, not a location.
         # "Cambridge Analytica", "Manila Archbishop Luis Tagle": part of a company's or a person's name.
         return head_word in ACTOR_NOUNS or root.dep_ == "poss" and head.ent_type_ == "PERSON" or \
@@ -1121,9 +1129,9 @@ def _is_metonymic(span, is_country: bool) -> bool:
         return False
     if root.dep_ == "pobj":
         return head.lower_ in ("against", "with", "by", "between", "towards", "toward", "for", "on") and \
-            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS | LOCATIVE_ACTION_NOUNS
+            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
     if root.dep_ in ("dobj", "dative"):
-        return head_word not in LOCATIVE_OBJECT_VERBS
+        return head_word not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
     return False
 
 

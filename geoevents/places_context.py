@@ -35,7 +35,7 @@ ACTOR_NOUNS = frozenset(
     "spy spies mayor governor commissioner councillor councilor attorney prosecutor judge detective "
     "investigator legislator legislators politician politicians consulate mission missions department "
     "consul premier king queen prince ruler secretary rep gov sen captain serviceman servicemen personnel "
-    "court board service institution institutions "
+    "board service institution institutions "
     # people of a place
     "man men woman women people person citizen citizens resident residents native natives national "
     "nationals migrant migrants immigrant immigrants refugee refugees worker workers student students "
@@ -62,10 +62,12 @@ LOCATIVE_OBJECT_VERBS = frozenset(
     "liberate take retake recapture reclaim regain control defend return travel fly move evacuate cover include border surround "
     "besiege encircle storm overrun rock shake hit devastate ravage sweep".split()
 )
-# Nouns of what comes down on a place: "the invasion of Iraq", "landfall on the United States",
-# "an offensive against Raqqa". The country after them is the land, not the state.
-LOCATIVE_ACTION_NOUNS = frozenset(
-    "invasion incursion landfall offensive assault airstrike bombardment strike attack raid".split())
+# Words after which a country is its land, not its state: what comes down on a place ("the
+# invasion on Iraq", "an offensive against Raqqa"), what runs between places ("flights between
+# Harare and the UK"), and neighbouring ("neighbouring Libya").
+LOCATIVE_HEAD_WORDS = frozenset(
+    "invasion incursion landfall offensive assault airstrike bombardment strike attack raid "
+    "flight route road railway rail pipeline bridge corridor crossing neighbour neighbor".split())
 # Nouns for a country's land: "the Syrian border", "Turkish territory".
 LAND_NOUNS = frozenset(
     "border borders frontier coast coastline territory territories soil side capital countryside desert "

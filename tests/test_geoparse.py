@@ -488,3 +488,17 @@ def test_a_country_struck_or_invaded_is_land_not_a_government(parser):
                                     "while sanctions on Russia stayed."))
     assert not found["Syria"].metonymic and not found["Iraq"].metonymic
     assert found["Russia"].metonymic
+
+
+def test_where_a_place_is_land_not_its_people(parser):
+    # A noun chain is judged by its last noun: a shooting by the police happens in Kirkuk,
+    # a police chief is a man.
+    found = by_text(parser.geoparse("Residents protested after the fatal Kirkuk police shooting of a teenager, "
+                                    "and the Duhok police chief resigned."))
+    assert not found["Kirkuk"].metonymic and found["Duhok"].metonymic
+    # A court in a city is in the city; what runs between countries, and a neighbour, are land.
+    assert not by_text(parser.geoparse("The suspect appeared before a Basra court on Monday."))["Basra"].metonymic
+    found = by_text(parser.geoparse("New flights between Erbil and Turkey began, while talks between Iran and "
+                                    "Iraq stalled."))
+    assert not found["Turkey"].metonymic and found["Iran"].metonymic
+    assert not by_text(parser.geoparse("Smugglers slipped in from neighbouring Jordan at night."))["Jordan"].metonymic
