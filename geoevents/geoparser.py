@@ -298,9 +298,9 @@ class Geoparser:
         text = doc.text
         out = list(found)
         for m in _dateline_matches(text):
-            if _weak_dateline(m) and not self._important(m.group("place")):
+            if (_weak_dateline(m) or m.re is _BARE_DATELINE) and not self._important(m.group("place")):
                 continue
-            region = m.group("region")
+            region = m.groupdict().get("region")
             parts = _dateline_places(m)
             if region and (region_abbreviations(region) or self._known_as_whole(region)):
                 parts.append((region, m.start("region")))
@@ -750,7 +750,10 @@ class _Evidence:
 
 def _dateline_matches(text: str):
     """The datelines in a text, as matches of _CAPS_DATELINE or _LINE_DATELINE."""
-    for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text)]:
+    for m in [*_CAPS_DATELINE.finditer(text), *_LINE_DATELINE.finditer(text), *_BARE_DATELINE.finditer(text)]:
+        if m.re is _BARE_DATELINE:
+            yield m  # its pattern asks for the line's start already
+            continue
         before = text[max(0, m.start() - 2):m.start()]
         at_line_start = m.start() == 0 or before[-1:] == "\n" or before in (". ", ": ")
         # A mixed-case name at a line's start needs its agency ("Hanoi (VNA) –") or a colon
@@ -947,6 +950,10 @@ _JOINING_GAPS = (" of ", " of the ", " ", ", ", " and ", " & ", "-")
 _DATELINE_REST = (r"(?:, (?P<region>[A-Z][\w.]*(?: [A-Z][\w.]*)?))?(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)?"
                   r"(?P<agency> \([A-Z][A-Za-z0-9]{1,12}\))?(?: ?(?:[—–-]+|:)(?=[\s(A-Z])|(?<=\))(?=\s))")
 _CAPS_DATELINE = re.compile(r"\b(?P<place>[A-Z][A-Z'’.]*(?:[ /-][A-Z][A-Z'’.]*){0,3})" + _DATELINE_REST)
+# A capitalised place alone opening the text or a line, then its first sentence: "LONDON Pope
+# Francis said...", "OKLAHOMA CITY The Latest on...". Read only for an important place, and
+# never for a short acronym ("US Forces said...", "NATO Allies met").
+_BARE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][A-Z'’.]{3,}(?: [A-Z][A-Z'’.]+){0,3}) (?=[A-Z][a-z])")
 _LINE_DATELINE = re.compile(r"(?:\A|(?<=\n))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})" + _DATELINE_REST)
 
 _ADMIN_WORD_AFTER = re.compile(r" (Province|Governorate|District|County|Parish|Region|Oblast|Prefecture)\b")

@@ -230,6 +230,12 @@ def test_datelines_are_literal_places(parser):
     found = by_text(parser.geoparse("Muscat: The Oman Football Association announced a new coach."))
     assert "Muscat" in found and not found["Muscat"].metonymic
     assert "Abbas" not in by_text(parser.geoparse("Abbas: No peace without Jerusalem as capital."))
+    # A capitalised city alone opening the text, then the story; not a short acronym.
+    for text, city in (("CAIRO President Abdel Fattah al-Sisi opened a new bridge on Monday.", "CAIRO"),
+                       ("BAGHDAD Prime Minister Haider al-Abadi declared victory.", "BAGHDAD")):
+        found = by_text(parser.geoparse(text))
+        assert city in found and not found[city].metonymic, (text, list(found))
+    assert "NATO" not in by_text(parser.geoparse("NATO Allies met in Brussels."))
 
 
 def test_names_that_ner_splits_are_joined_when_the_gazetteer_knows_the_whole(parser):
