@@ -29,10 +29,12 @@ from .places_context import (
     LAND_NOUNS,
     PLACE_NOUNS,
     REGION_ADJECTIVES,
+    SPORTS_WORDS,
     LOCATIVE_HEAD_WORDS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
+    OPPONENT_HEADS,
     PLACE_PREDICATES,
     container_of,
     demonym_country,
@@ -1132,6 +1134,8 @@ def _is_metonymic(span, is_country: bool) -> bool:
         return head.head.lemma_.lower() in ACTOR_NOUNS
     if root.dep_ == "pobj" and head.dep_ == "agent":
         return True  # "the position taken by Trinidad and Tobago": whoever acts is no location
+    if _opponent(root) and any(w.lower_ in SPORTS_WORDS for w in root.sent):
+        return True  # "25 points against Louisville", "a loss to San Antonio": a team
     if not is_country:
         return False
     if root.dep_ == "pobj":
@@ -1140,6 +1144,15 @@ def _is_metonymic(span, is_country: bool) -> bool:
     if root.dep_ in ("dobj", "dative"):
         return head_word not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
     return False
+
+
+def _opponent(root) -> bool:
+    """The name is whom one plays: "against X", "a loss to X", "a series with X", "beat X"."""
+    head = root.head
+    if root.dep_ == "pobj":
+        return head.lower_ == "against" or head.lower_ in ("to", "over", "with") and \
+            head.head.lemma_.lower() in OPPONENT_HEADS
+    return root.dep_ == "dobj" and head.lemma_.lower() in OPPONENT_HEADS
 
 
 _default: Geoparser | None = None

@@ -68,6 +68,15 @@ LOCATIVE_OBJECT_VERBS = frozenset(
 LOCATIVE_HEAD_WORDS = frozenset(
     "invasion incursion landfall offensive assault airstrike bombardment strike attack raid "
     "flight route road railway rail pipeline bridge corridor crossing neighbour neighbor".split())
+# Words that make a sentence a sports report, where a place against which one plays is a team.
+SPORTS_WORDS = frozenset(
+    "game games match matches season points rebounds goal goals overtime league semifinal semifinals "
+    "semi-final semi-finals playoff playoffs innings tournament championship halftime".split())
+# Heads of a team as opponent: "25 points against Louisville", "a loss to San Antonio",
+# "outlasted Louisville", "a series with Portland".
+OPPONENT_HEADS = frozenset(
+    "loss defeat win victory series game match draw tie beat defeat outlast outplay sweep face play edge "
+    "rout thrash host".split())
 # Nouns for a country's land: "the Syrian border", "Turkish territory".
 LAND_NOUNS = frozenset(
     "border borders frontier coast coastline territory territories soil side capital countryside desert "

@@ -508,3 +508,13 @@ def test_where_a_place_is_land_not_its_people(parser):
                                     "Iraq stalled."))
     assert not found["Turkey"].metonymic and found["Iran"].metonymic
     assert not by_text(parser.geoparse("Smugglers slipped in from neighbouring Jordan at night."))["Jordan"].metonymic
+
+
+def test_a_city_one_plays_against_is_a_team(parser):
+    found = by_text(parser.geoparse("The Tigers beat Memphis in overtime, but their season ended with a loss to "
+                                    "Dallas in the playoffs. She scored 30 points against Denver."))
+    assert found["Memphis"].metonymic and found["Dallas"].metonymic and found["Denver"].metonymic
+    # Not in war news: a city advanced against is the city.
+    found = by_text(parser.geoparse("Iraqi troops advanced against Mosul, and the offensive ended with a victory "
+                                    "over the militants near Tal Afar."))
+    assert not found["Mosul"].metonymic and not found["Tal Afar"].metonymic
