@@ -25,6 +25,8 @@ from .gazetteer.wordlists import COMMON_WORDS
 from .nlp import has_ner, load_pipeline
 from .places_context import (
     ACTOR_NOUNS,
+    AGENT_PASSIVES,
+    AGENT_STATES,
     ADMIN_SUFFIXES,
     LAND_NOUNS,
     PLACE_NOUNS,
@@ -1128,7 +1130,13 @@ def _is_metonymic(span, is_country: bool) -> bool:
             root.dep_ == "compound" and head.pos_ == "PROPN" and head.ent_type_ in ("PERSON", "ORG") and \
             not _PLACE_HEAD.search(" " + head.text)
     if root.dep_ == "nsubj":
+        if head_word == "be":
+            # "Russia is concerned", "Europe was a reliable ally"; but "Raqqa is a city".
+            return any(c.dep_ == "acomp" and c.lemma_.lower() in AGENT_STATES or
+                       c.dep_ == "attr" and c.lemma_.lower() in ACTOR_NOUNS for c in head.children)
         return head.pos_ in ("VERB", "AUX") and head_word not in PLACE_PREDICATES
+    if root.dep_ == "nsubjpass":
+        return head_word in AGENT_PASSIVES  # "Moscow is accused of every sin"
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
         # "the Prime Minister of the UAE", "the people of Mosul" (but "the outskirts of Mosul")
         return head.head.lemma_.lower() in ACTOR_NOUNS

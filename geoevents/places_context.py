@@ -18,6 +18,16 @@ PLACE_PREDICATES = frozenset(
     "be lie sit stand remain become fall burn shake flood border neighbour neighbor host house "
     "face suffer see experience witness record register endure collapse surrender".split()
 )
+# What only a government or a people can be: "Russia is concerned", "Washington is not alone",
+# "Europe was a reliable ally" (with ACTOR_NOUNS), against "Raqqa is a city on the Euphrates".
+AGENT_STATES = frozenset(
+    "alone concerned responsible reliant dependent willing unwilling ready determined unable able keen eager "
+    "worried happy unhappy interested aware committed prepared reluctant authoritative confident "
+    "satisfied disappointed opposed".split())
+# Passives only a government or a people undergoes: "Moscow is accused", "Europe was forced".
+AGENT_PASSIVES = frozenset(
+    "accuse allege force urge ask invite criticize criticise blame warn pressure condemn praise "
+    "engage expect require encourage persuade".split())
 # Nouns for people, institutions and what they decide, say or trade: a place modifying or
 # owning them ("U.S. officials", "Iraqi forces", "Beijing's tactics", "Raqqa residents",
 # "Moscow's concern", "U.S. goods") stands for a state or its people, not for a location.

@@ -518,3 +518,12 @@ def test_a_city_one_plays_against_is_a_team(parser):
     found = by_text(parser.geoparse("Iraqi troops advanced against Mosul, and the offensive ended with a victory "
                                     "over the militants near Tal Afar."))
     assert not found["Mosul"].metonymic and not found["Tal Afar"].metonymic
+
+
+def test_what_only_a_state_can_be_makes_a_place_metonymic(parser):
+    found = by_text(parser.geoparse("Iran is concerned about the plan, and Jordan was a reliable ally for years. "
+                                    "Damascus is accused of using chlorine, while Mosul was recaptured in July."))
+    assert found["Iran"].metonymic and found["Jordan"].metonymic and found["Damascus"].metonymic
+    assert not found["Mosul"].metonymic
+    found = by_text(parser.geoparse("Raqqa is a city on the Euphrates, and Hajin was quiet."))
+    assert not found["Raqqa"].metonymic and not found["Hajin"].metonymic
