@@ -32,6 +32,7 @@ from .places_context import (
     PLACE_NOUNS,
     REGION_ADJECTIVES,
     SPORTS_WORDS,
+    STATE_GIFTS,
     LOCATIVE_HEAD_WORDS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
@@ -1146,6 +1147,8 @@ def _is_metonymic(span, is_country: bool) -> bool:
         return True  # "25 points against Louisville", "a loss to San Antonio": a team
     if not is_country:
         return False
+    if root.dep_ == "pobj" and head.lower_ == "from":
+        return head.head.lemma_.lower() in STATE_GIFTS
     if root.dep_ == "pobj":
         return head.lower_ in ("against", "with", "by", "between", "towards", "toward", "for", "on") and \
             head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS

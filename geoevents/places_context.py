@@ -28,6 +28,11 @@ AGENT_STATES = frozenset(
 AGENT_PASSIVES = frozenset(
     "accuse allege force urge ask invite criticize criticise blame warn pressure condemn praise "
     "engage expect require encourage persuade".split())
+# What a state gives or is freed from: "backing from the United States", "permission from
+# Georgia", "independence from Britain". The country after "from" is then its government.
+STATE_GIFTS = frozenset(
+    "backing support permission independence approval aid assistance recognition pressure invitation "
+    "consent authorisation authorization funding".split())
 # Nouns for people, institutions and what they decide, say or trade: a place modifying or
 # owning them ("U.S. officials", "Iraqi forces", "Beijing's tactics", "Raqqa residents",
 # "Moscow's concern", "U.S. goods") stands for a state or its people, not for a location.

@@ -527,3 +527,10 @@ def test_what_only_a_state_can_be_makes_a_place_metonymic(parser):
     assert not found["Mosul"].metonymic
     found = by_text(parser.geoparse("Raqqa is a city on the Euphrates, and Hajin was quiet."))
     assert not found["Raqqa"].metonymic and not found["Hajin"].metonymic
+
+
+def test_what_a_state_gives_comes_from_its_government(parser):
+    found = by_text(parser.geoparse("The group expects permission from Iraq to clear mines, and aid convoys "
+                                    "arrived from Turkey. The party has ruled since independence from Britain."))
+    assert found["Iraq"].metonymic and found["Britain"].metonymic
+    assert not found["Turkey"].metonymic
