@@ -794,12 +794,26 @@ def _named_thing_or_person(span) -> bool:
     "three hurricanes: Harvey, Irma and Maria", "floor plans Jamison and Norbury", "his wife,
     Julia". "Its capital, Raqqa" and "an adjacent park (Washington Square)" stay places.
     """
-    if span is None or span.root.ent_type_ in ("GPE", "LOC", "FAC"):
+    if span is None:
         return False
     root = span.root
     while root.dep_ == "conj" and root.head is not root:
         root = root.head
+    # "girlfriend Olivia", "daughters North and Chicago", "his wife, Georgia": a relative, even
+    # when NER calls the name a place.
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.lemma_.lower() in _KIN_NOUNS or \
+            any(c.dep_ == "compound" and c.lemma_.lower() in _KIN_NOUNS for c in root.children) or \
+            root.dep_ == "appos" and root.head.lemma_.lower() in _KIN_NOUNS:
+        return True
+    if span.root.ent_type_ in ("GPE", "LOC", "FAC"):
+        return False
     return root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() not in PLACE_NOUNS
+
+
+_KIN_NOUNS = frozenset(
+    "wife husband girlfriend boyfriend fiancee fiance daughter son brother sister mother father mom dad "
+    "aunt uncle cousin nephew niece grandson granddaughter grandmother grandfather widow baby".split())
 
 
 def _inside_longer_name(span) -> bool:
