@@ -274,8 +274,8 @@ class Geoparser:
             return False  # "Dr", "MoD": a title or an acronym tagged GPE
         if region_abbreviations(span.text):
             return True  # "N.B.", "NSW": a state or province, which _candidates reads
-        if _PLACE_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text):
-            return True  # "Royal Street", "Glenrock Lagoon": a place even when no gazetteer knows it
+        if _PLACE_HEAD.search(span.text) or _BUILDING_HEAD.search(span.text) or _PLACE_OPENER.match(span.text):
+            return True  # "Royal Street", "Glenrock Lagoon", "Lake Manassas": a place even when no gazetteer knows it
         if self._known(span.text):
             return True
         # An unknown name is kept only with a cue that it is a place ("fighting in Ghouta").
@@ -919,10 +919,15 @@ def _bare_head(span) -> bool:
 _PLACE_HEAD = re.compile(
     r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Bridge|Lane|Highway|Estate|Lagoon|Point|Fields|"
     r"Beach|Harbour|Harbor|Bay|Island|Islands|Lake|River|Creek|Mountain|Mountains|Valley|Plain|Plains|Desert|"
-    r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea|Area)$")
+    r"Camp|Crossing|Checkpoint|Airport|Airbase|Dam|Canal|Park|Forest|Hill|Hills|Peninsula|Strait|Gulf|Sea|Area)"
+    r"(?: North| South| East| West)?$")  # "Eglinton Avenue West"
+
+# The first word of a place name that no gazetteer may list: "Lake Manassas", "Cape Peron".
+_PLACE_OPENER = re.compile(r"(Lake|Cape|Mount|Mt\.|Fort|Port|Isle|Gulf of|Sea of|Strait of|Bay of|Wadi|Jebel|Jabal) [A-Z]")
 
 # Streets and squares: places in their own right, never located by the place they are named after.
-_STREET_HEAD = re.compile(r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Lane|Estate|Drive|Place)$")
+_STREET_HEAD = re.compile(
+    r"\s(Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Square|Lane|Estate|Drive|Place)(?: North| South| East| West)?$")
 
 # Buildings and sites where things happen: "al-Shifa Hospital", "Meydan Racecourse", "Badush
 # Prison". NER often calls them ORG or PERSON. Schools, universities and centres are left out:

@@ -538,3 +538,11 @@ def test_what_a_state_gives_comes_from_its_government(parser):
                                     "arrived from Turkey. The party has ruled since independence from Britain."))
     assert found["Iraq"].metonymic and found["Britain"].metonymic
     assert not found["Turkey"].metonymic
+
+
+def test_names_shaped_like_places_are_places_though_no_gazetteer_lists_them(parser):
+    found = by_text(parser.geoparse("Lake Razzaza has shrunk for a decade. Police closed Haifa Street North and "
+                                    "Eglinton Avenue West after the blast."))
+    assert {"Lake Razzaza", "Haifa Street North", "Eglinton Avenue West"} <= set(found), list(found)
+    # A street is not the city it is named after.
+    assert found["Haifa Street North"].place is None and found["Eglinton Avenue West"].place is None
