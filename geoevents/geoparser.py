@@ -196,7 +196,7 @@ class Geoparser:
         found: list[Toponym] = []
         taken = [False] * len(doc)
         if has_ner(self.nlp):
-            for ent in (part for whole in doc.ents for part in _comma_parts(whole)):
+            for ent in (part for whole in doc.ents for part in _entity_parts(whole)):
                 span = _trim(ent)
                 if span is None or span.text.islower():
                     continue  # "red states", "para": a place's name has a capital
@@ -865,10 +865,14 @@ def _as_texts(texts: Iterable[str]) -> Iterable[str]:
 _LEADING = {"the", "The"}
 
 
-def _comma_parts(ent) -> list:
-    """An entity cut at its commas: NER reads "Thruxton, Hampshire" as one name; it is two."""
-    cuts = [t.i for t in ent if t.text == ","]
-    if not cuts or ent.label_ not in ("GPE", "LOC", "FAC"):
+def _entity_parts(ent) -> list:
+    """An entity cut where NER ran names together: "Thruxton, Hampshire" is two places, and
+    "Easter in Erbil" (read as one ORG) is a feast and a place."""
+    if ent.label_ in ("GPE", "LOC", "FAC"):
+        cuts = [t.i for t in ent if t.text == ","]
+    else:
+        cuts = [t.i for t in ent if t.lower_ in ("in", "at", "near") and t.is_lower and t.i > ent.start]
+    if not cuts:
         return [ent]
     starts = [ent.start, *(cut + 1 for cut in cuts)]
     ends = [*cuts, ent.end]

@@ -113,7 +113,8 @@ NON_PLACE_WORDS = frozenset(
     "allied allies god lord president general colonel captain mr mrs ms dr sr jr sir prime minister "
     "reuters cnn bbc afp associated press twitter facebook youtube telegram google internet "
     "christian christians muslim muslims sunni shia shiite kurdish kurds arab arabs western eastern "
-    "northern southern central".split()
+    "northern southern central "
+    "christmas easter ramadan eid thanksgiving halloween passover hanukkah diwali".split()  # feasts, not towns
 ) | {"white house", "islamic state", "associated press", "prime minister"}
 
 # "Deir ez-Zor province", "Rapides Parish": the name of an admin region with its type.

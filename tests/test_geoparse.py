@@ -546,3 +546,9 @@ def test_names_shaped_like_places_are_places_though_no_gazetteer_lists_them(pars
     assert {"Lake Razzaza", "Haifa Street North", "Eglinton Avenue West"} <= set(found), list(found)
     # A street is not the city it is named after.
     assert found["Haifa Street North"].place is None and found["Eglinton Avenue West"].place is None
+
+
+def test_feasts_are_not_towns_and_a_place_inside_an_organisation_span_is_found(parser):
+    # NER reads "Easter in Erbil" as one organisation; Easter and Christmas are feasts.
+    found = by_text(parser.geoparse("Shops were busy at Christmas, and the photo was taken on Easter in Erbil."))
+    assert set(found) == {"Erbil"}, list(found)
