@@ -25,20 +25,20 @@ from .gazetteer.wordlists import COMMON_WORDS
 from .nlp import has_ner, load_pipeline
 from .places_context import (
     ACTOR_NOUNS,
+    ADMIN_SUFFIXES,
     AGENT_PASSIVES,
     AGENT_STATES,
-    ADMIN_SUFFIXES,
     LAND_NOUNS,
-    PLACE_NOUNS,
-    REGION_ADJECTIVES,
-    SPORTS_WORDS,
-    STATE_GIFTS,
     LOCATIVE_HEAD_WORDS,
     LOCATIVE_OBJECT_VERBS,
     LOCATIVE_PREPOSITIONS,
     NON_PLACE_WORDS,
     OPPONENT_HEADS,
+    PLACE_NOUNS,
     PLACE_PREDICATES,
+    REGION_ADJECTIVES,
+    SPORTS_WORDS,
+    STATE_GIFTS,
     container_of,
     demonym_country,
     demonym_region,
@@ -262,8 +262,8 @@ class Geoparser:
         return out
 
     def _toponym(self, span, label: str) -> Toponym:
-        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
-        is_country = bool(best) and best[0].raw["feature_code"].startswith("PCL")
+        best = self._best(span.text)
+        is_country = best is not None and best.raw["feature_code"].startswith("PCL")
         return Toponym(span.text, span.start_char, span.end_char, label, metonymic=_is_metonymic(span, is_country))
 
     def _ner_place(self, span, label: str) -> bool:
@@ -281,18 +281,23 @@ class Geoparser:
         # An unknown name is kept only with a cue that it is a place ("fighting in Ghouta").
         return label != "FAC" and _locative_cue(span) and not span.text.isupper()
 
+    def _best(self, name: str) -> Location | None:
+        """The gazetteer's best place for this name, spelled exactly, or None."""
+        best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
+        return best[0] if best else None
+
     def _known(self, name: str) -> bool:
-        return bool(self.gazetteer.candidates(name, limit=1, fuzzy=False))
+        return self._best(name) is not None
 
     def _important(self, name: str) -> bool:
         """Whether the gazetteer's best place of this very name is a country or a big city."""
-        best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
-        return bool(best) and best[0].raw["match"] in ("name", "alternate") and best[0].raw["importance"] >= IMPORTANT_PLACE
+        best = self._best(name)
+        return best is not None and best.raw["match"] in ("name", "alternate") and best.raw["importance"] >= IMPORTANT_PLACE
 
     def _known_as_whole(self, name: str) -> bool:
         """Whether the gazetteer has this very name (not only a place inside it)."""
-        best = self.gazetteer.candidates(name, limit=1, fuzzy=False)
-        return bool(best) and best[0].raw["match"] in ("name", "alternate", "id")
+        best = self._best(name)
+        return best is not None and best.raw["match"] in ("name", "alternate", "id")
 
     def _datelines(self, doc, found: list[Toponym]) -> list[Toponym]:
         """The place a story was filed from ("MOSUL, Iraq (AP) —", "ST. LOUIS –"): always literal.
@@ -400,11 +405,11 @@ class Geoparser:
         """
         if _person_name_part(span):
             return None
-        best = self.gazetteer.candidates(span.text, limit=1, fuzzy=False)
-        if not best or best[0].raw["match"] == "transliteration" and len(span) == 1 and \
-                not _without_article(best[0].raw["name"]) == fold(span.text):
+        best = self._best(span.text)
+        if best is None or best.raw["match"] == "transliteration" and len(span) == 1 and \
+                not _without_article(best.raw["name"]) == fold(span.text):
             return None  # but "Qamishli" for "Al Qāmishlī" is only the article short
-        return best[0]
+        return best
 
     # -- resolution ------------------------------------------------------------------------
 
@@ -516,7 +521,7 @@ class Geoparser:
         for size in range(len(words) - 1, 0, -1):
             best: list[Location] = []
             for i in range(len(words) - size + 1):
-                if words[i + size - 1].endswith(("'s", "’s")):
+                if words[i + size - 1].endswith(_POSSESSIVES):
                     continue  # a patron or an owner: "St Mary's Chapel" is no town called St Mary's
                 found = self._part_lookup(" ".join(words[i:i + size]), adjectives_count)
                 if found and (not best or _part_strength(found) > _part_strength(best)):
@@ -863,6 +868,9 @@ def _as_texts(texts: Iterable[str]) -> Iterable[str]:
 
 
 _LEADING = {"the", "The"}
+_POSSESSIVES = ("'s", "’s")
+# Verbs and nouns after which a country is its land ("entered Syria", "airstrikes on Syria").
+_LAND_HEADS = LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
 
 
 def _entity_parts(ent) -> list:
@@ -891,12 +899,12 @@ def _trim(span):
     start, end = span.start, span.end
     doc = span.doc
     for i in range(start, end - 1):
-        if doc[i].text in ("'s", "’s") and not _bare_head(doc[i + 1:end]):
+        if doc[i].text in _POSSESSIVES and not _bare_head(doc[i + 1:end]):
             start = i + 1
     while start < end and (doc[start].text in _LEADING or doc[start].is_punct or doc[start].is_space
                            or doc[start].lower_ in _DIRECTIONS and doc[start].is_lower and end - start > 1):
         start += 1
-    while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space
+    while end > start and (doc[end - 1].text in (*_POSSESSIVES, "'") or doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].is_lower and doc[end - 1].is_alpha and end - start > 1):
         end -= 1
     if start >= end:
@@ -1111,7 +1119,7 @@ def _person_name_part(span) -> bool:
         i -= 1
     after = doc[span.end].text if span.end < len(doc) else ""
     return not (i >= 0 and doc[i].lower_ in _SPATIAL_PREPOSITIONS and span.root.dep_ == "pobj"
-                and after not in ("'s", "’s", "'", "’"))
+                and after not in (*_POSSESSIVES, "'", "’"))
 
 
 def _named_as_person_again(span) -> bool:
@@ -1174,9 +1182,9 @@ def _is_metonymic(span, is_country: bool) -> bool:
         return head.head.lemma_.lower() in STATE_GIFTS
     if root.dep_ == "pobj":
         return head.lower_ in ("against", "with", "by", "between", "towards", "toward", "for", "on") and \
-            head.head.lemma_.lower() not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
+            head.head.lemma_.lower() not in _LAND_HEADS
     if root.dep_ in ("dobj", "dative"):
-        return head_word not in LOCATIVE_OBJECT_VERBS | LOCATIVE_HEAD_WORDS
+        return head_word not in _LAND_HEADS
     return False
 
 
