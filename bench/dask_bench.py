@@ -94,10 +94,10 @@ def warm_page_cache(cache_dir: str | None) -> None:
 
 
 def one_process(corpus: Path, cache_dir: str | None) -> dict:
-    from geoevents.articles import ReadReport, read_articles
+    from geoevents.text import ReadReport, read_articles
     from geoevents.events import EventExtractor
     from geoevents.gazetteer import Gazetteer
-    from geoevents.geoparser import Geoparser
+    from geoevents.geoparsing import Geoparser
 
     started = time.perf_counter()
     extractor = EventExtractor(Geoparser(Gazetteer(cache_dir=cache_dir)))
@@ -115,7 +115,7 @@ def one_process(corpus: Path, cache_dir: str | None) -> dict:
 def on_dask(corpus: Path, workers: int, cache_dir: str | None, partitions: int | None) -> dict:
     from distributed import Client
 
-    from geoevents.articles import ReadReport
+    from geoevents.text import ReadReport
     from geoevents.parallel import local_cluster, parse_corpus, warm_up
 
     started = time.perf_counter()

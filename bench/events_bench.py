@@ -10,11 +10,11 @@ import argparse
 import time
 from pathlib import Path
 
-from geoevents.articles import article_from_text
+from geoevents.text import article_from_text
 from geoevents.evaluate import read_corpus
 from geoevents.events import EventExtractor
 from geoevents.gazetteer import Gazetteer
-from geoevents.geoparser import Geoparser
+from geoevents.geoparsing import Geoparser
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "geoparsing" / "GWN.xml"
 

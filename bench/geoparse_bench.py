@@ -25,7 +25,7 @@ import spacy  # noqa: E402
 
 from geoevents.evaluate import read_corpus  # noqa: E402
 from geoevents.gazetteer.geocoder import Gazetteer  # noqa: E402
-from geoevents.geoparser import Geoparser  # noqa: E402
+from geoevents.geoparsing import Geoparser  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "geoparsing" / "GWN.xml"
 EXAMPLES = Path(__file__).resolve().parents[1] / "geoevents" / "examples"

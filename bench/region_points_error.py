@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geoevents.gazetteer import region_points  # noqa: E402
-from geoevents.gazetteer.geocoder import haversine_km as _haversine_km  # noqa: E402
+from geoevents.distance import great_circle_km as _haversine_km  # noqa: E402
 SHARED = Path(os.environ.get("GEOEVENTS_SHARED", ROOT.parent / "shared")) / "data" / "geoparsing"
 
 
@@ -175,7 +175,7 @@ def candidates(rp):
     build_s = time.time() - t0
     by_cc, by_a1 = rp._groups_from_cities(None)
     by_a2 = rp._admin2_groups()
-    subs = rp._subdivisions()
+    subs = rp.subdivisions()
     iso_pts = rp._iso3166_2_latlng()
     iso_of = {code: iso for _n, iso, code, _a, _p in subs if iso}
     iso_by_key = {k: iso_pts[i] for k, i in iso_of.items() if i in iso_pts}
@@ -243,7 +243,7 @@ def proxy_table(rp) -> None:
     }
     skel_keys = rows["similar-name town (skeleton only)"]
     rows["admin1 point, same regions as skeleton"] = {k: v for k, v in rows["admin1 point of parent"].items() if k in skel_keys}
-    iso_of = {code: iso for _n, iso, code, _a, _p in rp._subdivisions() if iso}
+    iso_of = {code: iso for _n, iso, code, _a, _p in rp.subdivisions() if iso}
     iso_pts = rp._iso3166_2_latlng()
     rows["iso3166-2 latLng"] = {k: iso_pts[iso_of[k]] for k in ref if iso_of.get(k) in iso_pts}
     print(f"\nadmin-2 fallbacks, corpus-free proxy: {len(ref)} non-US admin-2 with >= 3 places, "

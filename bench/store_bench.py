@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from geoevents.schema import EVENT_TYPES, Event
-from geoevents.store import EventStore
+from geoevents.events.record import EVENT_TYPES, Event
+from geoevents.io import EventStore
 
 PAIRS = [(k, s) for k, subs in EVENT_TYPES.items() for s in subs]
 

@@ -80,7 +80,7 @@ def machine() -> dict:
 # -- (a) geoparse and events against bare spaCy ---------------------------------------------
 
 def throughput(texts: list[str], parser, repeat: int, batch_size: int) -> dict:
-    from geoevents.articles import article_from_text
+    from geoevents.text import article_from_text
     from geoevents.events import EventExtractor
 
     nlp = parser.nlp
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (1 if args.quick else 3)
 
     from geoevents.gazetteer.geocoder import Gazetteer
-    from geoevents.geoparser import Geoparser
+    from geoevents.geoparsing import Geoparser
 
     started = time.perf_counter()
     results: dict = {"command": " ".join(["python", "bench/suite.py", *(argv if argv is not None else sys.argv[1:])]),

@@ -6,7 +6,7 @@
 Reads an event-location JSONL file (geoevents.evaluate.read_event_locations), parses every
 sentence once with the geoparser's spaCy pipeline (the parsed docs and recognised toponyms
 are cached under --cache, default /tmp/geoevents-event-place, keyed by the file's and the
-model's fingerprints), builds the candidates and features of geoevents.event_place for each
+model's fingerprints), builds the candidates and features of geoevents.events.place for each
 sentence and fits the conditional log-linear model (a softmax over "no place" and the
 candidates of each sentence, L2-regularised, full-batch Adam, numpy only).
 
@@ -33,13 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geoevents.evaluate import read_event_locations, score_event_locations  # noqa: E402
-from geoevents.event_place import (  # noqa: E402
-    EventPlaceModel,
-    _PlaceFacts,
-    find_candidates,
-    sentence_features,
-    trigger_token,
-)
+from geoevents.events.place import EventPlaceModel, trigger_token  # noqa: E402
+from geoevents.events.place_features import PlaceFacts, find_candidates, sentence_features  # noqa: E402
+from geoevents.linear import fit_choices  # noqa: E402
 
 # --------------------------------------------------------------------------- data
 
@@ -63,7 +59,7 @@ def parsed(examples, path: Path, cache: Path, geoparser):
     if tops_file.exists():
         rows = pickle.loads(tops_file.read_bytes())
     else:
-        rows = [[(t.start, t.end, t.label, t.metonymic) for t in geoparser._recognise(doc)] for doc in docs]
+        rows = [[(t.start, t.end, t.label, t.metonymic) for t in geoparser.recognise(doc)] for doc in docs]
         tops_file.write_bytes(pickle.dumps(rows))
     toponyms = [[SimpleNamespace(start=s, end=e, label=label, metonymic=m) for s, e, label, m in row]
                 for row in rows]
@@ -87,65 +83,13 @@ def featurise(examples, docs, toponyms, facts):
 # --------------------------------------------------------------------------- model
 
 
-class Design:
-    """A sparse binary design matrix over a feature vocabulary (CSR-like numpy arrays)."""
-
-    def __init__(self, rows: list[list[str]], vocab: dict[str, int]):
-        idx, ptr = [], [0]
-        for feats in rows:
-            ids = sorted({vocab[f] for f in feats if f in vocab})
-            idx += ids
-            ptr.append(len(idx))
-        self.indices = np.asarray(idx, dtype=np.int64)
-        self.indptr = np.asarray(ptr, dtype=np.int64)
-        self.lengths = np.diff(self.indptr)
-        self.n = len(rows)
-
-    def dot(self, w: np.ndarray) -> np.ndarray:
-        sums = np.zeros(self.n)
-        nonempty = self.lengths > 0
-        sums[nonempty] = np.add.reduceat(w[self.indices], self.indptr[:-1][nonempty])
-        return sums
-
-    def tdot(self, r: np.ndarray, size: int) -> np.ndarray:
-        return np.bincount(self.indices, weights=np.repeat(r, self.lengths), minlength=size)
-
-
-def fit(data, l2: float = 1.0, min_count: int = 3, iterations: int = 500, rate: float = 0.05) -> EventPlaceModel:
+def fit(data, l2: float = 1.0) -> EventPlaceModel:
     """Softmax over NONE and the candidates of each sentence; the gold candidates share the target mass."""
-    rows, group, target = [], [], []
-    for g, (_, none, feats, labels) in enumerate(data):
+    choices = []
+    for _, none, feats, labels in data:
         gold = sum(labels)
-        rows.append(none)
-        group.append(g)
-        target.append(0.0 if gold else 1.0)
-        for f, y in zip(feats, labels):
-            rows.append(f)
-            group.append(g)
-            target.append(y / gold if gold else 0.0)
-    counts: dict[str, int] = {}
-    for feats in rows:
-        for f in set(feats):
-            counts[f] = counts.get(f, 0) + 1
-    names = sorted(f for f, c in counts.items() if c >= min_count)
-    vocab = {f: k for k, f in enumerate(names)}
-    X = Design(rows, vocab)
-    y = np.asarray(target)
-    group = np.asarray(group)
-    n_groups = len(data)
-    w = np.zeros(len(names))
-    m, v = np.zeros_like(w), np.zeros_like(w)
-    for step in range(1, iterations + 1):
-        z = X.dot(w)
-        zmax = np.full(n_groups, -np.inf)
-        np.maximum.at(zmax, group, z)
-        e = np.exp(z - zmax[group])
-        p = e / np.bincount(group, weights=e, minlength=n_groups)[group]
-        grad = X.tdot(p - y, len(names)) / n_groups + l2 * w / n_groups
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad ** 2
-        w -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-    return EventPlaceModel(weights={f: float(w[k]) for f, k in vocab.items() if abs(w[k]) >= 1e-3})
+        choices.append(([none, *feats], [0.0 if gold else 1.0, *((y / gold if gold else 0.0) for y in labels)]))
+    return EventPlaceModel(weights=fit_choices(choices, l2=l2))
 
 
 def predict(model: EventPlaceModel, data, nones: list[float] | None = None) -> list[list[tuple[int, int]]]:
@@ -216,7 +160,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cv", action="store_true")
     args = parser.parse_args(argv)
 
-    from geoevents.geoparser import default_geoparser
+    from geoevents.geoparsing import default_geoparser
 
     counts: dict = {}
     examples = read_event_locations(args.data, counts=counts)
@@ -224,7 +168,7 @@ def main(argv=None) -> int:
     geoparser = default_geoparser()
     docs, toponyms = parsed(examples, args.data, args.cache, geoparser)
     start = time.perf_counter()
-    data = featurise(examples, docs, toponyms, _PlaceFacts(geoparser.gazetteer))
+    data = featurise(examples, docs, toponyms, PlaceFacts(geoparser.gazetteer))
     took = time.perf_counter() - start
     n_cands = sum(len(d[0]) for d in data)
     oracle = sum(set(e.locations) <= {c.span for c in d[0]} for e, d in zip(examples, data))
@@ -243,7 +187,7 @@ def main(argv=None) -> int:
     report["features"] = len(model.weights)
     if args.out:
         args.out.write_text(model.to_json(
-            about="Weights of geoevents.event_place: a softmax over 'no place' and the candidates of a "
+            about="Weights of geoevents.events.place: a softmax over 'no place' and the candidates of a "
                   "sentence, linear in generic features; written by bench/train_event_place.py",
             l2=args.l2, trained_on_sentences=len(examples)) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))

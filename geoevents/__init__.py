@@ -12,24 +12,26 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Gazetteer": "geoevents.gazetteer",
     "GazetteerSourceError": "geoevents.gazetteer",
-    "Event": "geoevents.schema",
+    "Geoparser": "geoevents.geoparsing",
+    "Toponym": "geoevents.geoparsing",
+    "geoparse": "geoevents.geoparsing",
+    "geoparse_many": "geoevents.geoparsing",
+    "Event": "geoevents.events",
     "EventExtractor": "geoevents.events",
     "extract_events": "geoevents.events",
-    "Article": "geoevents.articles",
-    "read_articles": "geoevents.articles",
-    "example_articles": "geoevents.articles",
+    "Article": "geoevents.text",
+    "ReadReport": "geoevents.text",
+    "read_articles": "geoevents.text",
+    "example_articles": "geoevents.text",
     "parse_corpus": "geoevents.parallel",
-    "events_frame": "geoevents.export",
-    "write_events": "geoevents.export",
-    "read_events": "geoevents.export",
-    "EventStore": "geoevents.store",
+    "events_frame": "geoevents.io",
+    "write_events": "geoevents.io",
+    "read_events": "geoevents.io",
+    "EventStore": "geoevents.io",
     "make_map": "geoevents.maps",
 }
 
-# The geoparser is light to import (spaCy itself loads on first use), so it is bound eagerly.
-from .geoparser import Geoparser, Toponym, geoparse, geoparse_many  # noqa: E402, F401
-
-__all__ = sorted([*_EXPORTS, "Geoparser", "Toponym", "geoparse", "geoparse_many"])
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .articles import example_articles
+from .text import example_articles
 
 
 class UserError(Exception):
@@ -270,7 +270,7 @@ def _read_text_file(name: str) -> str:
 
 
 def _geoparser(args):
-    from .geoparser import Geoparser
+    from .geoparsing import Geoparser
     from .nlp import ModelNotFound
 
     gazetteer = _open_gazetteer(args)
@@ -300,8 +300,9 @@ def _geoparse(args) -> int:
         if len(args.files) > 1:
             print(f"== {name}")
         for t in found:
-            where = (f"{t.place.address}  ({t.place.latitude:.5f}, {t.place.longitude:.5f})  "
-                     f"geonames {t.place.raw['geonameid']}" if t.place else "no match")
+            place = t.resolved
+            where = (f"{place.address}  ({place.latitude:.5f}, {place.longitude:.5f})  "
+                     f"geonames {place.geonameid}" if place else "no match")
             flag = "  [metonymic]" if t.metonymic else ""
             name = f"{t.text} ({t.feature_word})" if t.feature_word else t.text  # "Idlib (province)"
             print(f"{t.start:>6}-{t.end:<6} {name:<28} {t.label:<6} {t.confidence:.2f}  {where}{flag}")
@@ -338,7 +339,7 @@ def _eval_toponyms(args) -> int:
 
 
 def _parse(args) -> int:
-    from .articles import ReadReport, parse_published, read_articles
+    from .text import ReadReport, parse_published, read_articles
 
     inputs = [*args.inputs, *(map(str, example_articles()) if args.examples else ())]
     if not inputs:
@@ -351,12 +352,12 @@ def _parse(args) -> int:
         raise UserError("--partitions needs --scheduler (local, or a Dask scheduler address)")
     if args.scheduler is not None:
         return _parse_on_dask(args, inputs, published)
-    writer = _EventWriter(args.output) if args.output else None
+    writer = _open_sink(args.output) if args.output else None
     extractor = _extractor(args)
     report = ReadReport()
     n_articles = n_events = 0
     printed: list = []
-    with _progress(args) as progress:
+    with _progress(args) as progress, _writing(args.output):
         for _article, events in extractor.extract_many(read_articles(inputs, published=published, report=report),
                                                         report=report):
             n_articles += 1
@@ -378,8 +379,8 @@ _EVENT_FILE_SUFFIXES = (".gpkg", ".geojson", ".csv", ".parquet")
 
 
 def _map(args) -> int:
-    from .articles import ReadReport, parse_published, read_articles
-    from .store import StoreError
+    from .text import ReadReport, parse_published, read_articles
+    from .io import StoreError
 
     inputs = [*args.inputs, *(map(str, example_articles()) if args.examples else ())]
     if not inputs:
@@ -402,7 +403,7 @@ def _map(args) -> int:
         if name != "-" and not Path(name).exists():
             raise UserError(f"{name}: no such file or folder")
         if name != "-" and Path(name).suffix.lower() in _EVENT_FILE_SUFFIXES and Path(name).exists():
-            from .export import read_events
+            from .io import read_events
 
             try:
                 events.extend(read_events(name))
@@ -451,53 +452,30 @@ def _map(args) -> int:
     return 1 if report.count else 0
 
 
-class _EventWriter:
-    """Writes events as they come: into the GeoPackage store in small transactions, other formats at the end."""
+def _open_sink(path: Path):
+    """The writer of ``parse -o FILE``; a bad output is refused before any work."""
+    from .io import StoreError
+    from .io.sinks import OutputError, open_sink
 
-    STORE_EVERY = 200  # events per store transaction: an interruption loses at most this many
+    try:
+        return open_sink(path)
+    except (OutputError, StoreError) as exc:
+        raise UserError(str(exc)) from None
 
-    def __init__(self, path: Path):
-        from .export import output_format
 
-        try:
-            self.format = output_format(path)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        self.path = path
-        self.pending: list = []
-        self.counts: dict = {}
-        if not path.parent.exists():
-            raise UserError(f"{path}: folder {path.parent} does not exist")
+@contextmanager
+def _writing(path: Path | None):
+    """Turns a failure to write ``path`` (a store turned bad, a full disk) into one line."""
+    from .io import StoreError
 
-    def add(self, events: list) -> None:
-        self.pending.extend(events)
-        if self.format == ".gpkg" and len(self.pending) >= self.STORE_EVERY:
-            self._store()
-
-    def close(self) -> None:
-        if self.format == ".gpkg":
-            self._store(final=True)
-            return
-        from .export import write_events
-
-        try:
-            write_events(self.pending, self.path)
-        except OSError as exc:
-            raise UserError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
-        self.counts = {"written": len(self.pending)}
-
-    def _store(self, final: bool = False) -> None:
-        from .store import EventStore, StoreError
-
-        if not self.pending and not final:
-            return
-        try:
-            result = EventStore(self.path).append(self.pending)
-        except StoreError as exc:
-            raise UserError(str(exc)) from None
-        for key in ("added", "merged", "unchanged"):
-            self.counts[key] = self.counts.get(key, 0) + getattr(result, key)
-        self.pending = []
+    try:
+        yield
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        if path is None:
+            raise
+        raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def _print_events(events: list) -> None:
@@ -519,7 +497,7 @@ def _extractor(args):
 def _eval_event_locations(args) -> int:
     from . import evaluate
 
-    from .event_place import EventPlaceFinder
+    from .events.place import EventPlaceFinder
 
     try:
         examples = evaluate.read_event_locations(args.file)
@@ -577,8 +555,8 @@ def _parse_summary(args, n_articles: int, n_events: int, n_skipped: int, stored:
 def _parse_on_dask(args, inputs: list[str], published) -> int:
     """'parse --scheduler': the articles parsed in partitions on a Dask cluster (geoevents.parallel)."""
     from . import parallel
-    from .articles import ReadReport
-    from .store import StoreError
+    from .text import ReadReport
+    from .io import StoreError
 
     if args.partitions is not None and args.partitions < 1:
         raise UserError(f"--partitions must be at least 1, not {args.partitions}")

@@ -82,4 +82,18 @@ def load_pipeline(model: str | None = None):
 
 
 def has_ner(nlp) -> bool:
+    """Whether the pipeline recognises named entities (no: the blank fallback pipeline)."""
     return "ner" in nlp.pipe_names
+
+
+def has_entities(doc) -> bool:
+    """Whether a parsed doc carries named-entity annotation."""
+    return doc.has_annotation("ENT_IOB")
+
+
+@lru_cache(maxsize=1)
+def blank_tokenizer():
+    """spaCy's English tokenizer alone: for splitting names and offsets the way the pipeline does."""
+    import spacy
+
+    return spacy.blank("en").tokenizer

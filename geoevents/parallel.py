@@ -32,9 +32,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .articles import Article, Skipped, read_articles
-from .export import PART_FILE, PART_NAME, _one_line
-from .schema import Event
+from .errors import one_line
+from .events import Event, EventExtractor
+from .gazetteer import Gazetteer
+from .gazetteer.index import ensure_index
+from .geoparsing import Geoparser
+from .io.formats import read_frame
+from .io.sinks import OutputError, open_sink
+from .text import Article, Skipped, read_articles
 
 __all__ = [
     "DEFAULT_RETRIES",
@@ -55,7 +60,6 @@ DEFAULT_RETRIES = 2
 PARTITIONS_PER_WORKER = 4          # enough pieces that one slow piece does not leave a worker idle for long
 MAX_PARTITION_ARTICLES = 100       # small pieces balance the workers; a retry redoes at most this many
 ARTICLE_OVERHEAD_CHARS = 300       # per-article cost beyond its length, for balancing partitions
-STORE_EVERY = 2000                 # events per GeoPackage append: each append rewrites the store
 WORKER_MEMORY_BYTES = 1_000_000_000  # per worker: peaks measured at ~480 MB (spaCy, gazetteer caches), doubled
 # Workers are single-threaded processes: a BLAS or OpenMP pool per worker would fight over the cores.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -71,10 +75,6 @@ _INSTALL_HINT = "pip install 'geoevents[parallel]'"
 
 class ParallelError(Exception):
     """A problem with the cluster or the run as a whole; the message is one line."""
-
-
-class OutputError(ValueError):
-    """An output path that cannot be written as asked; the message is one line naming it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +164,11 @@ def parse_corpus(
         skipped.append(item)
         _tell(report, item)
 
-    sink = _sink(Path(output)) if output is not None else None   # refuse a bad output before the work
+    # Refuse a bad output before the work.
+    sink = open_sink(Path(output), partitioned=True) if output is not None else None
     try:
         articles = list(read_articles(paths, published=published, report=on_skip))
         # Build the gazetteer index here, once: workers sharing this cache would otherwise queue to build it.
-        from .gazetteer.index import ensure_index
-
         ensure_index(Path(cache) if cache else None)
         with _connected(dist, client, connect_timeout) as dask_client:
             workers = _wait_for_workers(dask_client)
@@ -278,7 +277,7 @@ def _connected(dist, client, connect_timeout: float | None) -> Iterator:
         connection = dist.Client(client, timeout=connect_timeout if connect_timeout is not None else
                                  _config_timeout())
     except (OSError, ValueError, TypeError) as exc:
-        raise ParallelError(f"cannot reach the Dask scheduler at {client}: {_one_line(exc, named=True)}") from None
+        raise ParallelError(f"cannot reach the Dask scheduler at {client}: {one_line(exc, named=True)}") from None
     with connection:
         yield connection
 
@@ -319,7 +318,7 @@ def warm_up(client, model: str | None = None, cache_dir: str | os.PathLike | Non
         try:
             version, took = future.result()
         except Exception as exc:   # anything the worker raised: report it, do not start the run
-            raise ParallelError(f"worker {address} cannot load the event extractor: {_one_line(exc, named=True)}") from None
+            raise ParallelError(f"worker {address} cannot load the event extractor: {one_line(exc, named=True)}") from None
         if version != __version__:
             raise ParallelError(f"worker {address} runs geoevents {version}, this process {__version__}: "
                                 "install the same version everywhere, or the events would differ")
@@ -340,10 +339,6 @@ def _worker_extractor(model: str | None, cache_dir: str | None):
     with _extractors_lock:
         extractor = _extractors.get(key)
         if extractor is None:
-            from .events import EventExtractor
-            from .gazetteer import Gazetteer
-            from .geoparser import Geoparser
-
             extractor = EventExtractor(Geoparser(Gazetteer(cache_dir=cache_dir), model=model))
             _extractors[key] = extractor
     return extractor
@@ -436,7 +431,7 @@ class _Run:
         part = self.articles[span.start:span.stop]
         return PartitionFailure(index=index, first_id=part[0].id, last_id=part[-1].id, articles=len(part),
                                 sources=_sources(part), retries=self.retries,
-                                error=_one_line(error, named=True) if error is not None else "cancelled")
+                                error=one_line(error, named=True) if error is not None else "cancelled")
 
     def _commit_ready(self) -> None:
         # Reports and store appends go in corpus order, as a single-process run makes them.
@@ -483,156 +478,6 @@ def _tell(report, item) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing results as partitions finish
-
-def _sink(path: Path):
-    from .export import output_format
-
-    try:
-        suffix = output_format(path)
-    except ValueError as exc:
-        raise OutputError(str(exc)) from None
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: folder {path.parent} does not exist")
-    if suffix == ".parquet":
-        return _ParquetParts(path)
-    if suffix == ".gpkg":
-        return _StoreAppends(path)
-    return _WholeFile(path)
-
-
-class _ParquetParts:
-    """A folder of GeoParquet files, one per partition, built beside the target and swapped in at the end."""
-
-    def __init__(self, target: Path):
-        self.target = target
-        _check_replaceable(target)
-        self._tmp: Path | None = None
-        self.counts = {"written": 0, "files": 0}
-
-    @property
-    def tmp(self) -> Path:
-        if self._tmp is None:   # made on first use: a run refused before any work leaves nothing behind
-            self._tmp = Path(tempfile.mkdtemp(dir=self.target.parent, prefix=f".{self.target.name}.",
-                                              suffix=".tmp"))
-        return self._tmp
-
-    def partition(self, index: int, events: list[Event]) -> None:
-        from .export import flag_misplaced, fsync_file
-
-        frame = flag_misplaced(events)   # written as given, but never silently
-        path = self.tmp / PART_NAME.format(index)
-        frame.to_parquet(path, index=False)
-        fsync_file(path)
-        self.counts["written"] += len(events)
-        self.counts["files"] += 1
-
-    def add(self, events: list[Event]) -> None:
-        pass   # each partition was written when it arrived
-
-    def close(self) -> None:
-        from .export import _UMASK, events_frame, fsync_dir
-
-        if self.counts["files"] == 0:
-            # No partition at all (no articles): an empty part still tells readers the columns.
-            events_frame([]).to_parquet(self.tmp / PART_NAME.format(0), index=False)
-        os.chmod(self.tmp, 0o777 & ~_UMASK)   # mkdtemp makes it private
-        fsync_dir(self.tmp)
-        _swap_in(self.tmp, self.target)
-
-    def abort(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-
-
-def _check_replaceable(target: Path) -> None:
-    """Refuse to replace a folder that is not a partitioned output of ours: it may hold anything."""
-    if target.is_dir() and not target.is_symlink():
-        strangers = [p.name for p in target.iterdir() if not PART_FILE.fullmatch(p.name)]
-        if strangers:
-            raise OutputError(f"{target}: a folder holding other files than part-NNNNN.parquet "
-                             f"(e.g. {strangers[0]}); not replacing it")
-
-
-def _swap_in(tmp: Path, target: Path) -> None:
-    """Put ``tmp`` where ``target`` is: two renames, the old output removed only once the new one is in place."""
-    from .export import fsync_dir
-
-    if os.path.lexists(target):
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            os.replace(old, target)
-            raise
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.unlink()
-    else:
-        os.replace(tmp, target)
-    fsync_dir(target.parent)
-
-
-class _StoreAppends:
-    """The GeoPackage store, appended to in corpus order every ``STORE_EVERY`` events and at the end."""
-
-    def __init__(self, path: Path):
-        from .store import EventStore
-
-        self.store = EventStore(path)   # refuses a file that is not a store, before any work
-        self.pending: list[Event] = []
-        self.counts = {"added": 0, "merged": 0, "unchanged": 0}
-
-    def partition(self, index: int, events: list[Event]) -> None:
-        pass   # appended in corpus order, from add()
-
-    def add(self, events: list[Event]) -> None:
-        self.pending.extend(events)
-        if len(self.pending) >= STORE_EVERY:
-            self._append()
-
-    def close(self) -> None:
-        self._append()
-
-    def abort(self) -> None:
-        pass   # what was appended stays: appending again later merges, never duplicates
-
-    def _append(self) -> None:
-        if not self.pending:
-            return
-        result = self.store.append(self.pending)
-        for key in self.counts:
-            self.counts[key] += getattr(result, key)
-        self.pending = []
-
-
-class _WholeFile:
-    """A .geojson or .csv file, written atomically at the end with every event."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.events: list[Event] = []
-        self.counts: dict = {}
-
-    def partition(self, index: int, events: list[Event]) -> None:
-        pass
-
-    def add(self, events: list[Event]) -> None:
-        self.events.extend(events)
-
-    def close(self) -> None:
-        from .export import write_events
-
-        write_events(self.events, self.path)
-        self.counts = {"written": len(self.events)}
-
-    def abort(self) -> None:
-        pass
-
-
-# ---------------------------------------------------------------------------------------------
 # Reading a partitioned output back
 
 def read_partitions(path: str | os.PathLike):
@@ -640,6 +485,4 @@ def read_partitions(path: str | os.PathLike):
 
     ``path`` is a folder of ``part-NNNNN.parquet`` files, or any single file ``read_frame`` reads.
     """
-    from .export import read_frame
-
     return read_frame(path)

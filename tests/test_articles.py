@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoevents.articles import (
+from geoevents.text import (
     MAX_ARTICLE_CHARS,
     Article,
     ReadReport,
@@ -23,7 +23,7 @@ from geoevents.articles import (
     published_from_dateline,
     read_articles,
 )
-from geoevents.schema import text_key
+from geoevents.text import text_key
 
 STRIKE = (
     "Coalition aircraft struck a bridge over the Euphrates near Mayadin, Syria, "

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from geoevents.schema import EVENT_TYPES, Event
+from geoevents.events.record import EVENT_TYPES, Event
 
 CHROMIUM = os.environ.get("GEOEVENTS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

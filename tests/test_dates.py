@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geoevents.dates import PUBLICATION_DEFAULT_PRECISION, DateResolver, EventDate
+from geoevents.events.dates import PUBLICATION_DEFAULT_PRECISION, DateResolver, EventDate
 
 D = datetime.date
 PUBLISHED = D(2017, 7, 13)  # a Thursday

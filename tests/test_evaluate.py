@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from geoevents.distance import great_circle_km
 from geoevents.evaluate import (
     MAX_ERROR_KM,
-    CorpusError,
+        CorpusError,
     EventLocationError,
     EventLocationExample,
     GoldArticle,
@@ -23,7 +24,6 @@ from geoevents.evaluate import (
     evaluate_resolution,
     evaluate_resolution_many,
     format_table,
-    great_circle_km,
     match_spans,
     read_corpus,
     read_event_locations,

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from geoevents.actors import fill_country, find_actors
-from geoevents.event_types import find_triggers
-from geoevents.fatalities import count_value, fatalities
+from geoevents.events.actors import fill_country, find_actors
+from geoevents.events.detect import find_triggers
+from geoevents.events.fatalities import count_value, fatalities
 from geoevents.nlp import load_pipeline
-from geoevents.schema import EVENT_TYPES, is_valid_type_pair
+from geoevents.events.record import EVENT_TYPES, is_valid_type_pair
 
 
 @pytest.fixture(scope="module")

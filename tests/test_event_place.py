@@ -1,4 +1,4 @@
-"""Tests for geoevents.event_place: where did the event of a given trigger word happen."""
+"""Tests for geoevents.events.place: where did the event of a given trigger word happen."""
 from __future__ import annotations
 
 import json
@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geoevents.event_place import (
-    WEIGHTS_FILE,
-    EventPlaceFinder,
-    EventPlaceModel,
-    find_candidates,
-)
-from geoevents.geoparser import Geoparser
+from geoevents.events.place import WEIGHTS_FILE, EventPlaceFinder, EventPlaceModel
+from geoevents.events.place_features import find_candidates
+from geoevents.geoparsing import Geoparser
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

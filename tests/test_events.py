@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geoevents.articles import read_articles
+from geoevents.text import read_articles
 from geoevents import example_articles
 from geoevents.events import EventExtractor
-from geoevents.geoparser import Geoparser
-from geoevents.schema import EVENT_FIELDS, is_valid_type_pair
+from geoevents.geoparsing import Geoparser
+from geoevents.events.record import EVENT_FIELDS, is_valid_type_pair
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / \
     "coalition-strikes-euphrates.txt"

@@ -16,9 +16,11 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from geoevents import export
-from geoevents.export import COORD_CHECK, coordinate_checks, events_frame, flag_misplaced, read_events, read_frame, write_events
-from geoevents.schema import EVENT_FIELDS, Event
+from geoevents.io import formats as export
+from geoevents.io import events_frame, read_events, read_frame, write_events
+from geoevents.io.checks import COORD_CHECK, coordinate_checks
+from geoevents.io.frame import flag_misplaced
+from geoevents.events.record import EVENT_FIELDS, Event
 
 ABU_KAMAL = (34.45226, 40.91854)
 MAYADIN = (35.0207, 40.4527)
@@ -210,7 +212,7 @@ def test_overwrite_replaces_content_and_keeps_permissions(tmp_path):
 
 
 def test_reading_a_missing_or_foreign_file(tmp_path):
-    from geoevents.store import StoreError
+    from geoevents.io import StoreError
 
     with pytest.raises(FileNotFoundError):
         read_events(tmp_path / "absent.geojson")
@@ -352,7 +354,7 @@ def test_misplaced_events_are_flagged_in_every_format_and_logged(tmp_path, caplo
     assert flag_misplaced(events)[COORD_CHECK].tolist() == expected
     for suffix in (".geojson", ".csv", ".parquet", ".gpkg"):
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="geoevents.export"):
+        with caplog.at_level(logging.WARNING, logger="geoevents.io.checks"):
             path = write_events(events, tmp_path / f"events{suffix}")
         warned = " ".join(r.getMessage() for r in caplog.records)
         assert "GE00000000000002" in warned and "GE00000000000003" in warned

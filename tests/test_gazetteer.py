@@ -6,7 +6,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geoevents import Gazetteer
-from geoevents.gazetteer.geocoder import haversine_km
+from geoevents.distance import great_circle_km as haversine_km
 
 # Real coordinates of the towns (checked against GeoNames points), and the country each is in.
 TOWNS = {

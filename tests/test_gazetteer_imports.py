@@ -15,7 +15,7 @@ from geoevents.gazetteer.imports import (
     read_geonames,
     read_places_csv,
 )
-from geoevents.gazetteer.records import Admin1Code, AlternateName, GazetteerSourceError, Place
+from geoevents.gazetteer.records import Admin1Code, AlternateName, GazetteerSourceError, PlaceRecord
 
 
 def geoname_line(
@@ -78,7 +78,7 @@ def test_all_countries_zip_reads_places_and_cleans_alternate_names(tmp_path):
 
     assert [p.geonameid for p in places] == [99072, 98182, 170063]
     mosul = places[0]
-    assert mosul == Place(
+    assert mosul == PlaceRecord(
         geonameid=99072,
         name="Mosul",
         latitude=36.335,

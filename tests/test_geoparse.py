@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from geoevents.geoparser import Geoparser, Toponym
-from geoevents.places_context import demonym_country
+from geoevents.geoparsing import Geoparser, Toponym
+from geoevents.gazetteer.demonyms import demonym_country
 
 STRIKES = (
     "Coalition aircraft struck Islamic State fighters in Abu Kamal and Mayadin, Syria, on Thursday, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geoevents.gazetteer.normalize import fold, is_latin_name, looks_like_code, skeleton
+from geoevents.gazetteer.names import fold, is_latin_name, looks_like_code, skeleton
 
 
 @pytest.mark.parametrize("name, key", [

@@ -13,7 +13,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 import cloudpickle  # noqa: E402  (comes with distributed)
 
-from geoevents.articles import ReadReport, read_articles  # noqa: E402
+from geoevents.text import ReadReport, read_articles  # noqa: E402
 from geoevents import example_articles  # noqa: E402
 from geoevents.parallel import (  # noqa: E402
     WORKER_ENV,
@@ -74,7 +74,7 @@ def client(cache_dir, gazetteer):
 @pytest.fixture(scope="module")
 def extractor(gazetteer):
     from geoevents.events import EventExtractor
-    from geoevents.geoparser import Geoparser
+    from geoevents.geoparsing import Geoparser
 
     return EventExtractor(Geoparser(gazetteer))
 
@@ -254,7 +254,7 @@ def test_cli_writes_partitioned_geoparquet(client, extractor, corpus, cache_dir,
 
 
 def test_merging_into_the_store_equals_one_process(client, extractor, corpus, cache_dir, tmp_path):
-    from geoevents.store import EventStore
+    from geoevents.io import EventStore
 
     expected, _ = single_process(extractor, corpus)
     reference = EventStore(tmp_path / "one-process.gpkg")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geoevents.gazetteer import region_points
-from geoevents.gazetteer.geocoder import haversine_km
+from geoevents.distance import great_circle_km as haversine_km
 
 ROOT = Path(__file__).resolve().parents[1]
 

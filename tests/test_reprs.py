@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from geopy.location import Location
 
-from geoevents.geoparser import Toponym
-from geoevents.schema import Event
+from geoevents.geoparsing import Toponym
+from geoevents.events.record import Event
 
 
 def mosul_event(**changes) -> Event:

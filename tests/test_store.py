@@ -8,10 +8,11 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geoevents import store as store_module
-from geoevents.export import events_frame, read_events, write_events
-from geoevents.schema import Event
-from geoevents.store import AppendResult, EventStore, StoreError, merge_events
+from geoevents.io import store as store_module
+from geoevents.io import events_frame, read_events, write_events
+from geoevents.events.record import Event
+from geoevents.events.merge import merge_events
+from geoevents.io import AppendResult, EventStore, StoreError
 
 ABU_KAMAL = (34.45226, 40.91854)
 NEAR_ABU_KAMAL = (34.46, 40.93)        # 1.4 km away: the same town as another reporter places it

@@ -1,7 +1,8 @@
 """The offline gazetteer: packaged and user sources, name keys, the SQLite index, a geopy geocoder."""
-from .records import GazetteerSourceError, Place
+from .place import Place
+from .records import GazetteerSourceError, PlaceRecord
 
-__all__ = ["Gazetteer", "GazetteerSourceError", "Place"]
+__all__ = ["Gazetteer", "GazetteerSourceError", "Place", "PlaceRecord"]
 
 
 def __getattr__(name: str):

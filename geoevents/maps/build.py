@@ -21,8 +21,9 @@ import pyarrow as pa
 from branca.element import MacroElement
 from folium.plugins import FeatureGroupSubGroup, HeatMap, MarkerCluster
 
-from ..export import events_frame
-from ..schema import EVENT_TYPES
+from ..events.record import EVENT_TYPES
+from ..gazetteer.packages import load_countries
+from ..io.frame import events_frame
 from . import assets
 from .basemap import countries_near, regions_near, river_courses
 
@@ -184,8 +185,6 @@ def _types_in(frame: pd.DataFrame) -> list[str]:
 
 def _iso2_codes(frame: pd.DataFrame) -> set[str]:
     """ISO2 codes of the events' countries (from ``iso3``), for the region names."""
-    from ..gazetteer.sources import load_countries
-
     by_iso3 = {c["iso3"]: code for code, c in load_countries().items()}
     return {by_iso3[v] for v in frame["iso3"].dropna().astype(str).unique() if v in by_iso3}
 

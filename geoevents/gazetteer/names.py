@@ -1,0 +1,95 @@
+"""Place-name keys: fold a name as news writes it into the keys the index is searched by.
+
+Two keys per name:
+
+* ``fold(name)`` — case, diacritics, apostrophes and ayn/hamza marks, hyphens and
+  punctuation folded away: "Deir ez-Zor" -> "deir ez zor", "Tall ‘Afar" -> "tall afar".
+* ``skeleton(name)`` — a deliberately lossy key that also forgives the usual ways
+  English-language news transliterates Arabic names: the article and its assimilated
+  forms (al-, ar-, ez-, Albu/Abu), Deir/Dayr, Zor/Zawr/Zour, ee/i, ou/u, q/k, doubled
+  letters, Tal/Tall/Tell and a final -ah.  "Dayr az Zawr", "Deir Ezzor" and "Deir ez-Zor"
+  all become "dirzor".  A match on the skeleton is weaker evidence than a fold match and
+  is scored lower.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+from .. import lexicon
+
+# Marks that transliterations use for ayn and hamza, and apostrophes: dropped without a
+# space so "Qā’im" folds to "qaim" and "Tall ‘Afar" to "tall afar".
+_GLOTTAL_MARKS = "'’‘ʿʾʼ`´ʻʽ′"
+_DROP_MARKS = str.maketrans("", "", _GLOTTAL_MARKS)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# The Arabic definite article as English news spells it, including the forms assimilated
+# to the following sun letter ("ar-Raqqa", "ez-Zor", "ash-Sham").
+ARABIC_ARTICLES = lexicon.words("arabic_articles")
+# Whole-word spelling variants that a character rule cannot capture safely: Deir/Dayr, Zor/Zawr.
+_WORD_VARIANTS = {variant: key for key, variant in lexicon.rows("transliteration_variants")}
+# Ordinary words that are never a place on their own, whatever GeoNames lists as a name.
+COMMON_WORDS = lexicon.words("common_words")
+# An article fused to a word after a doubled sun letter: "Ezzor" -> "zor", "Arraqqa" -> "raqqa".
+_FUSED_ARTICLE = re.compile(r"^[ae]([tdrsznl])\1(?=[a-z]{2})")
+_FUSED_ALBU = re.compile(r"^(?:albu|abu)(?=[a-z]{3})")
+_CHAR_VARIANTS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("ph", "f"), ("dh", "d"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def fold(name: str) -> str:
+    """Lower-case ASCII key with diacritics, glottal marks and punctuation folded away."""
+    text = unicodedata.normalize("NFKC", name).translate(_DROP_MARKS)
+    # unidecode strips diacritics and maps ß, ø, ł, ı ... that NFKD alone would keep.
+    text = unidecode(text).lower().translate(_DROP_MARKS)
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(name: str) -> str:
+    """Transliteration-insensitive key; "" when nothing of the name is left."""
+    words = fold(name).split()
+    # Drop articles that stand before another word ("al mayadin", "deir ez zor").
+    words = [w for i, w in enumerate(words) if not (w in ARABIC_ARTICLES and i + 1 < len(words))]
+    out = []
+    for i, word in enumerate(words):
+        if i > 0:
+            word = _FUSED_ARTICLE.sub(r"\1", word)
+        word = _FUSED_ALBU.sub("bu", word)
+        word = _WORD_VARIANTS.get(word, word)
+        out.append(word)
+    key = "".join(out)
+    for old, new in _CHAR_VARIANTS:
+        key = key.replace(old, new)
+    key = _DOUBLED.sub(r"\1", key)
+    if key.endswith("ah") and len(key) > 4:
+        key = key[:-1]
+    return key
+
+
+def is_latin_name(name: str) -> bool:
+    """True when the name is written in Latin script (with or without diacritics).
+
+    Only such names are indexed: unidecode of Arabic, Cyrillic or CJK names gives
+    romanisations nobody writes in English news, and they collide with ordinary words.
+    """
+    if name.isascii():
+        return any(c.isalpha() for c in name)
+    return bool(_LATIN_TEXT.match(name)) and any(c.isalpha() for c in name)
+
+
+# Latin letters with their extensions and combining marks, modifier letters (ʿ ʾ) and punctuation.
+_LATIN_TEXT = re.compile("^[\u0000-\u036f\u1e00-\u1eff\u2000-\u206f\u2c60-\u2c7f\ua720-\ua7ff]*$")
+
+
+_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
+
+
+def looks_like_code(name: str) -> bool:
+    """Airport, ICAO and postal-style codes that GeoNames lists among alternate names (OSM, DEZ, ORBM)."""
+    return bool(_CODE_LIKE.match(name.strip()))

@@ -1,0 +1,269 @@
+"""What a whole article says about where its places are: the evidence each toponym's candidates are ranked by.
+
+Before any name is resolved: the countries the article names (by name, by province, by
+demonym), the provinces and states it names, "Mayadin, Syria" and "Alexandria, La."
+containers, datelines, names written after "the", and how well the other names'
+candidates cluster around each candidate (coherence). After a first reading: where the
+other names were placed (proximity, shares of their countries and provinces) and what
+kind of place the names listed with it turned out to be ("England and Wales").
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..distance import great_circle_km, great_circle_km_array
+from ..gazetteer.demonyms import demonym_country
+from ..gazetteer.geocoder import Gazetteer
+from ..gazetteer.names import fold
+from ..gazetteer.place import Place
+from ..nlp import has_entities
+from ..text.datelines import dateline_matches, dateline_places
+from .names import FEATURE_WORD_AFTER, region_abbreviations, us_state_abbreviation
+from .toponym import Toponym
+
+# Closeness scales: a candidate's other names within about this distance support it.
+PROXIMITY_KM = 250.0
+COHERENCE_KM = 100.0
+# Shares of the article's other local places count one imaginary place elsewhere, so a
+# lone "Houston, Texas" in a trade story does not make "China" a Texas town.
+LOCAL_PSEUDO_COUNT = 1
+# GeoNames classes of waters, regions and mountains: what takes "the" ("the Atlantic").
+AREA_CLASSES = ("H", "L", "T")
+
+# A capitalised word after a name: the name is part of a longer one ("the Washington Post").
+_NAME_GOES_ON = re.compile(r"[’']?s?\s+[A-Z0-9]")
+# More names after a name: the names are a list ("Miami, New York and Boston").
+_LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
+# What may follow a name as its container: ", Syria", ", La.", ", Deir ez-Zor province".
+_CONTAINER = re.compile(r"^,\s*((?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){0,3})")
+
+
+@dataclass
+class ArticleEvidence:
+    """What the whole article says about where it is, gathered once before any name is resolved."""
+
+    countries: Counter  # country code -> votes: country names 1, provinces 1/2, demonyms 1/2
+    admin1s: set  # (country code, admin-1 name) of the provinces and states the article names
+    containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
+    container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
+    # name -> the country votes of all its mentions: a name never votes for itself, nor do
+    # its other mentions, so three "Georgia"s in a US article do not make each other a country.
+    own_votes: dict
+    datelines: set = field(default_factory=set)  # starts of the toponyms a dateline names
+    # id(toponym) -> coherence of each of its candidates, set once the candidates are final
+    coherence: dict = field(default_factory=dict)
+
+    def country_share(self, country_code: str, exclude: Toponym) -> float:
+        own = self.own_votes.get(fold(exclude.text), Counter())
+        total = sum(self.countries.values()) - sum(own.values())
+        if total <= 0:
+            return 0.0
+        return (self.countries[country_code] - own[country_code]) / total
+
+    @classmethod
+    def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> ArticleEvidence:
+        countries: Counter = Counter()
+        admin1s: set = set()
+        own_votes: dict = {}
+        for t in toponyms:
+            if not t.candidates or t.metonymic and t.label != "GOLD":
+                continue
+            top = t.candidates[0]
+            if top.is_country:
+                weight = 1.0
+            elif top.feature_code == "ADM1" and top.score >= 0.7:
+                weight = 0.5  # a province or state: half a vote for its country
+                admin1s.add((top.country_code, top.name))
+                admin1s.add((top.country_code, top.admin1))
+            else:
+                continue
+            countries[top.country_code] += weight
+            own_votes.setdefault(fold(t.text), Counter())[top.country_code] += weight
+        if has_entities(doc):
+            for ent in doc.ents:
+                if ent.label_ == "NORP" and (code := demonym_country(ent.text)):
+                    countries[code] += 0.5
+        containers = {}
+        container_names = set()
+        text = doc.text  # spaCy rebuilds Doc.text on every access
+        ends = {t.start: t.end for t in toponyms}
+        for t in toponyms:
+            container = container_of(text, t.end, gazetteer)
+            after = ends.get(t.end + 2)
+            # "Stops in Miami, New York and Boston" is a list, not a town and its state.
+            if container and not (after is not None and _LIST_GOES_ON.match(text, after)):
+                containers[t.start] = container
+                if after is not None:
+                    container_names.add(t.end + 2)
+        datelines = {start for m in dateline_matches(text) for _, start in dateline_places(m)}
+        return cls(countries, admin1s, containers, container_names, own_votes, datelines)
+
+
+@dataclass
+class OtherPicks:
+    """Where a first reading placed the article's other names: what the second reading weighs each candidate by."""
+
+    anchors: list  # (lat, lon) of the other names' places
+    regions: Counter  # (country code, admin-1 name) -> how many of them lie there
+    countries: Counter  # country code -> how many of them lie there
+    total: int
+    conjunct_kinds: set  # kinds of place ("country", "region") the names listed with this one were read as
+
+    def region_share(self, country_code: str, admin1: str) -> float:
+        """Share of the other local places that lie in this province or state."""
+        return self.regions[(country_code, admin1)] / (self.total + LOCAL_PSEUDO_COUNT) if self.total else 0.0
+
+    def country_share(self, country_code: str) -> float:
+        """Share of the other local places that lie in this country."""
+        return self.countries[country_code] / (self.total + LOCAL_PSEUDO_COUNT) if self.total else 0.0
+
+    def proximity(self, place: Place) -> float:
+        """exp(-km / PROXIMITY_KM) to the nearest of the other places; 0 when there are none."""
+        if not self.anchors:
+            return 0.0
+        nearest = min(great_circle_km(place.latitude, place.longitude, lat, lon) for lat, lon in self.anchors)
+        return math.exp(-nearest / PROXIMITY_KM)
+
+
+def other_picks(doc, toponyms: list[Toponym], picks: list[Place | None]) -> dict[int, OtherPicks]:
+    """For each toponym (by id), where a first reading placed the article's other names.
+
+    Each name is judged against the picks for the article's other names, never its own:
+    three mentions of "Paris" must not vote each other into France. Countries and continents
+    are not local places.
+    """
+    kinds = conjunct_kinds(doc, toponyms, picks)
+    local = [(fold(t.text), p) for t, p in zip(toponyms, picks) if p is not None and not p.is_country
+             and p.feature_code != "CONT"]
+    out = {}
+    for t in toponyms:
+        name = fold(t.text)
+        others = [p for other, p in local if other != name]
+        out[id(t)] = OtherPicks(
+            anchors=[(p.latitude, p.longitude) for p in others],
+            regions=Counter((p.country_code, p.admin1) for p in others if p.admin1),
+            countries=Counter(p.country_code for p in others),
+            total=len(others),
+            conjunct_kinds=kinds.get(id(t), set()))
+    return out
+
+
+def container_of(text: str, end: int, gazetteer: Gazetteer) -> tuple[str, str | None] | None:
+    """(country code, admin-1 name or None) of the place written right after a name: "Mayadin, Syria".
+
+    None when the name is not followed by ", <a country, a state, a province or a county>".
+    """
+    match = _CONTAINER.match(text[end:end + 40])
+    if not match:
+        return None
+    words = match.group(1).split()
+    # Try the longest prefix first: "Deir ez-Zor province" before "Deir".
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        key = fold(name)
+        regions = region_abbreviations(name)
+        if regions:
+            return regions[0]  # "Alexandria, La.", "Nelson, B.C."; "WA" after a name is Washington first
+        state = us_state_abbreviation(key)
+        if state and (n > 1 or len(key) > 2):
+            return "US", state  # "Fresno, Calif"
+        for place in gazetteer.places(name.rstrip("."), feature_class="A", limit=3, fuzzy=False):
+            if place.is_country:
+                return place.country_code, None
+            if place.feature_code == "ADM1" and place.match != "transliteration":
+                return place.country_code, place.name
+            if place.feature_code == "ADM2" and place.match == "name":
+                return place.country_code, place.admin1 or None  # "Knockhill, Fife": Scotland
+    return None
+
+
+def feature_word(text: str, t: Toponym) -> str | None:
+    """The lower-case word after a name that says what kind of place it is: "province" in "Idlib province"."""
+    word = FEATURE_WORD_AFTER.match(text, t.end)
+    return word.group(1) if word else None
+
+
+def after_the(text: str, t: Toponym) -> bool:
+    """The name is written after "the" ("the Atlantic"), and is not the start of a longer
+    name there ("the Washington Post")."""
+    return text[max(0, t.start - 4):t.start].lower() == "the " and not _NAME_GOES_ON.match(text, t.end)
+
+
+def place_kind(place: Place) -> str | None:
+    """Country or state / province: the kinds of place a list keeps to. Towns do not count,
+    as a town is the usual misreading of a state ("California or Washington")."""
+    if place.is_country:
+        return "country"
+    return "region" if place.feature_code == "ADM1" else None
+
+
+def conjunct_kinds(doc, toponyms: list[Toponym], picks: list[Place | None]) -> dict[int, set[str]]:
+    """For each name, the kinds of place the names coordinated with it were read as.
+
+    "England and Wales" and "states such as California or Washington" list places of one
+    kind, so Wales is the region rather than a village in England.
+    """
+    if not doc.has_annotation("DEP"):
+        return {}
+    owner: dict[int, int] = {}
+    spans = []
+    for i, t in enumerate(toponyms):
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        spans.append(span)
+        if span is not None:
+            owner.update((token.i, i) for token in span)
+    kinds: dict[int, set[str]] = {}
+    for i, (t, span) in enumerate(zip(toponyms, spans)):
+        if span is None:
+            continue
+        for token in span.root.conjuncts:
+            j = owner.get(token.i)
+            if j is None or j == i or picks[j] is None or fold(toponyms[j].text) == fold(t.text):
+                continue
+            kind = place_kind(picks[j])
+            if kind:
+                kinds.setdefault(id(t), set()).add(kind)
+    return kinds
+
+
+def coherence(toponyms: list[Toponym]) -> dict[int, list[float]]:
+    """For every candidate, how well the article's other names can be placed near it.
+
+    For each other name, the best of its candidates counts, weighted by that candidate's
+    importance and by closeness (exp(-km / COHERENCE_KM)); the mean over the other names is
+    the candidate's coherence in [0, 1]. Athens and Henderson County in one article are
+    then Athens, Texas and Henderson County, Texas, a few kilometres apart, rather than
+    Athens, Greece. Countries and continents neither give nor get support.
+    """
+    rows = []  # (toponym index, candidate index, name group, lat, lon, weight)
+    groups: dict[str, int] = {}
+    for i, t in enumerate(toponyms):
+        group = groups.setdefault(fold(t.text), len(groups))
+        for k, c in enumerate(t.candidates):
+            if not (c.is_country or c.feature_code == "CONT"):
+                rows.append((i, k, group, c.latitude, c.longitude, c.importance))
+    out = {id(t): [0.0] * len(t.candidates) for t in toponyms}
+    # Only names with local candidates take part (a country-only name gives no support).
+    present = {g: n for n, g in enumerate(sorted({r[2] for r in rows}))}
+    n_groups = len(present)
+    if n_groups < 2:
+        return out
+    data = np.array([r[3:] for r in rows], dtype=float)
+    group_of = np.array([present[r[2]] for r in rows])
+    km = great_circle_km_array(data[:, 0, None], data[:, 1, None], data[None, :, 0], data[None, :, 1])
+    support = np.exp(-km / COHERENCE_KM) * data[None, :, 2]
+    # Best support from each name group, for every candidate.
+    best = np.zeros((len(rows), n_groups))
+    for g in range(n_groups):
+        cols = group_of == g
+        best[:, g] = support[:, cols].max(axis=1)
+    best[np.arange(len(rows)), group_of] = 0.0  # a name never supports itself
+    scores = best.sum(axis=1) / (n_groups - 1)
+    for (i, k, *_), value in zip(rows, scores):
+        out[id(toponyms[i])][k] = float(value)
+    return out

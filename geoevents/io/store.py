@@ -1,0 +1,401 @@
+"""The GeoPackage event store: one ``events`` point layer that grows run after run, reports of one event merged.
+
+The store is an ordinary GeoPackage written by GDAL, so QGIS opens it as is: a point layer
+``events`` (EPSG:4326, the ``EVENT_FIELDS`` columns, a DATE field for ``event_date``) and an
+attributes table ``event_sources`` with one row per article report of each event.
+
+Appending is one all-or-nothing step under a lock: read the store, merge, write a complete new
+GeoPackage beside it (a copy of the old one with the two tables rewritten, so anything else an
+analyst keeps in the file, such as QGIS styles, survives), fsync, and rename it over the old
+one. A crash at any point leaves either the old store or the new one, never a mix.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import pyogrio.errors
+
+from ..distance import great_circle_km
+from ..errors import one_line
+from ..events.merge import Report, merge_events, same_event, split_list
+from ..events.record import EVENT_FIELDS, Event
+from .atomic import atomic_path, remove_quietly
+from .frame import DATE_FIELDS, TEXT_DTYPE, as_events, coerce_frame, events_frame, frame_events
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+    import msvcrt
+
+EVENTS_LAYER = "events"
+SOURCES_LAYER = "event_sources"
+
+# One row per article report: ``event_id`` is the stored event it belongs to, ``report_id`` the
+# id the extractor gave it (equal to event_id for the first report).
+SOURCE_FIELDS = ("event_id", "report_id", "article_id", "source", "source_url", "notes", "published", "fatalities")
+
+
+class StoreError(Exception):
+    """A file that cannot be used as an event store; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What one ``EventStore.append`` did with the events it was given (they add up to their number)."""
+
+    added: int = 0       # new events
+    merged: int = 0      # new reports of an event already stored (or given earlier in the same call)
+    unchanged: int = 0   # reports the store already had (same event_id)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.merged)
+
+
+class EventStore:
+    """The events of a GeoPackage file, with duplicate-merging ``append``.
+
+    ``EventStore(path)`` does not create anything; the first ``append`` does. A file that exists
+    but is not a geoevents GeoPackage raises ``StoreError``.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._layers()   # refuse a wrong file now, not after an hour of parsing
+
+    def __repr__(self) -> str:
+        return f"EventStore({str(self.path)!r})"
+
+    def __len__(self) -> int:
+        if EVENTS_LAYER not in self._layers():
+            return 0
+        return int(pyogrio.read_info(self.path, layer=EVENTS_LAYER, force_feature_count=True)["features"])
+
+    # -- reading --------------------------------------------------------------------------
+
+    def frame(self) -> gpd.GeoDataFrame:
+        """The stored events as ``events_frame`` gives them (plus any columns an analyst added)."""
+        return self._read_events(self._layers())
+
+    def events(self) -> list[Event]:
+        return frame_events(self.frame())
+
+    def sources(self) -> pd.DataFrame:
+        """The ``event_sources`` table: one row per article report of each stored event."""
+        layers = self._layers()
+        return self._read_sources(layers, self._read_events(layers))
+
+    # -- writing --------------------------------------------------------------------------
+
+    def append(self, events: Iterable[Event | dict] | pd.DataFrame) -> AppendResult:
+        """Add events, merging reports of the same event; one atomic write, nothing written if nothing changed.
+
+        Same ``event_id`` as a stored report: unchanged. Same event_type and sub_event_type,
+        same event_date and places within 10 km as a stored event (or one given earlier in this
+        call): merged into the nearest such event (sources listed, lowest non-zero fatalities),
+        unless one article gave the two different place names (then they are two events).
+        Otherwise: added. Events with no date or no coordinates are never merged.
+        """
+        new = as_events(events)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            self._refuse_if_open_for_writing()
+            self._remove_stale_temporaries()
+            layers = self._layers()
+            existing = self._read_events(layers)
+            sources = self._read_sources(layers, existing)
+            plan = _merge_plan(existing, sources, new)
+            if plan.result.changed or EVENTS_LAYER not in layers:   # an empty store is still a store QGIS opens
+                self._write(plan.frame(existing), plan.sources(sources))
+        return plan.result
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _layers(self) -> list[str]:
+        """The file's layer names ([] for no file or an empty one); StoreError for anything not ours."""
+        path = self.path
+        if not path.exists():
+            return []
+        if path.is_dir():
+            raise StoreError(f"{path}: not a geoevents GeoPackage (it is a directory)")
+        with open(path, "rb") as f:
+            header = f.read(100)
+        if not header:
+            return []   # an empty file (e.g. just created by `touch`) holds nothing to lose
+        if not header.startswith(b"SQLite format 3\x00"):
+            raise StoreError(f"{path}: not a geoevents GeoPackage (not an SQLite/GeoPackage file)")
+        if header[68:72] not in (b"GPKG", b"GP10", b"GP11"):
+            raise StoreError(f"{path}: not a geoevents GeoPackage (an SQLite database that is not a GeoPackage)")
+        try:
+            names = [str(name) for name, _ in pyogrio.list_layers(path)]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise StoreError(f"{path}: not a geoevents GeoPackage ({one_line(exc)})") from None
+        if EVENTS_LAYER not in names:
+            if names:
+                raise StoreError(f"{path}: not a geoevents GeoPackage (no '{EVENTS_LAYER}' layer; "
+                                 f"it has {', '.join(names[:5])}{', ...' if len(names) > 5 else ''})")
+            return []
+        info = pyogrio.read_info(path, layer=EVENTS_LAYER)
+        if "event_id" not in list(info["fields"]):
+            raise StoreError(f"{path}: not a geoevents GeoPackage (layer '{EVENTS_LAYER}' has no event_id field)")
+        if info["geometry_type"] not in ("Point", "Unknown"):
+            raise StoreError(f"{path}: not a geoevents GeoPackage (layer '{EVENTS_LAYER}' holds "
+                             f"{info['geometry_type']} geometries, not points)")
+        return names
+
+    def _read_events(self, layers: list[str]) -> gpd.GeoDataFrame:
+        if EVENTS_LAYER not in layers:
+            return events_frame([])
+        df = pyogrio.read_dataframe(self.path, layer=EVENTS_LAYER, use_arrow=True,
+                                    arrow_to_pandas_kwargs={"types_mapper": _arrow_types})
+        # The geometry wins over latitude/longitude: an analyst may have moved a point in QGIS.
+        return coerce_frame(df, prefer_geometry=True)
+
+    def _read_sources(self, layers: list[str], existing: gpd.GeoDataFrame) -> pd.DataFrame:
+        if SOURCES_LAYER in layers:
+            df = pyogrio.read_dataframe(self.path, layer=SOURCES_LAYER, read_geometry=False, use_arrow=True,
+                                        arrow_to_pandas_kwargs={"types_mapper": _arrow_types})
+            return _sources_frame(pd.DataFrame(df))
+        # A store written without the table: each event is its own single report.
+        df = pd.DataFrame({name: existing[name] for name in SOURCE_FIELDS if name in existing.columns})
+        df["report_id"] = existing["event_id"]
+        return _sources_frame(df)
+
+    def _write(self, frame: gpd.GeoDataFrame, sources: pd.DataFrame) -> None:
+        old = self.path if self.path.exists() and self.path.stat().st_size else None
+        with atomic_path(self.path, copy_from=old) as tmp:
+            write_events_layer(frame, tmp)
+            write_sources_table(sources, tmp)
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """An exclusive lock on ``FILE.lock`` for the read-merge-write, so concurrent runs queue."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+b") as f:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            else:  # pragma: no cover
+                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+                else:  # pragma: no cover
+                    f.seek(0)
+                    msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+
+    def _refuse_if_open_for_writing(self) -> None:
+        # A program editing the file in SQLite's WAL mode (QGIS does when editing) keeps writing
+        # to FILE-wal; renaming a new file over FILE under it would pair our file with its log.
+        wal = Path(f"{self.path}-wal")
+        if wal.exists():
+            raise StoreError(f"{self.path}: open for writing in another program ({wal.name} exists); "
+                             "close it there (in QGIS: stop editing the layer) and run again")
+
+    def _remove_stale_temporaries(self) -> None:
+        # Left by a run killed mid-write; safe to remove while we hold the lock.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp{self.path.suffix}*"):
+            remove_quietly(stale)
+
+
+def _arrow_types(arrow_type: pa.DataType):
+    """Keep Arrow's dates and nullable integers; let strings become pandas' own string dtype."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return None
+    return pd.ArrowDtype(arrow_type)
+
+
+def write_events_layer(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """(Re)write the ``events`` point layer of the GeoPackage at ``path`` through GDAL."""
+    # Through Arrow so the date32 event_date becomes a GeoPackage DATE field (datetime64 would
+    # become DATETIME, python dates TEXT); Int64 columns become INTEGER, with NULLs.
+    pyogrio.write_dataframe(
+        frame, path, layer=EVENTS_LAYER, driver="GPKG", use_arrow=True, geometry_type="Point",
+        layer_options={"IDENTIFIER": "geoevents events",
+                       "DESCRIPTION": "Dated, geolocated conflict events (ACLED fields), one row per event"},
+    )
+
+
+def write_sources_table(sources: pd.DataFrame, path: Path) -> None:
+    """(Re)write the ``event_sources`` attributes table of the GeoPackage at ``path`` through GDAL."""
+    pyogrio.write_dataframe(
+        sources, path, layer=SOURCES_LAYER, driver="GPKG", use_arrow=True,
+        layer_options={"IDENTIFIER": "geoevents event sources",
+                       "DESCRIPTION": "One row per article report of each event in the events layer"},
+    )
+
+
+def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for name in SOURCE_FIELDS:
+        col = df[name].reset_index(drop=True) if name in df.columns else pd.Series([None] * len(df), dtype=object)
+        if name == "fatalities":
+            out[name] = pd.to_numeric(col).fillna(0).astype("int64")
+        else:
+            obj = col.astype(object)
+            out[name] = obj.where(obj.notna(), None).astype(TEXT_DTYPE)
+    return pd.DataFrame(out, columns=list(SOURCE_FIELDS))
+
+
+def _source_row(event_id: str, report: Event) -> dict:
+    return {"event_id": event_id, "report_id": report.event_id, "article_id": report.article_id,
+            "source": report.source, "source_url": report.source_url, "notes": report.notes,
+            "published": report.published, "fatalities": report.fatalities}
+
+
+def _plain(col: pd.Series) -> list:
+    obj = col.astype(object)
+    return obj.where(obj.notna(), None).tolist()
+
+
+def _mergeable_key(event_type, sub_event_type, event_date, lat, lon):
+    """Where an event the store may merge is indexed; None for one with no date or no point, which never merges."""
+    if event_date is None or lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
+        return None
+    return (event_type, sub_event_type, event_date)
+
+
+class _MergePlan:
+    """Pass 1 decides, for each new event, unchanged / added / merged into slot N, from columns only.
+
+    Slots 0..n-1 are the stored events, n.. the events added by this call. Pass 2 (``frame``)
+    converts only the stored rows that receive a merge into Events, so appending to a large
+    store costs one columnar read and write, not a Python object per stored event.
+    """
+
+    def __init__(self, existing: gpd.GeoDataFrame, sources: pd.DataFrame):
+        self.n = len(existing)
+        self.lat = existing["latitude"].to_numpy()
+        self.lon = existing["longitude"].to_numpy()
+        self.article_ids = _plain(existing["article_id"])
+        self.locations = _plain(existing["location"])
+        self.known_reports = set(existing["event_id"].tolist()) | set(sources["report_id"].dropna().tolist())
+        self.index: dict[tuple, list[int]] = defaultdict(list)
+        dates = [None if d is None or d is pd.NA else d.isoformat() for d in existing[DATE_FIELDS[0]].tolist()]
+        for slot, key in enumerate(zip(existing["event_type"].tolist(), existing["sub_event_type"].tolist(),
+                                       dates, self.lat.tolist(), self.lon.tolist())):
+            key = _mergeable_key(*key)
+            if key is not None:
+                self.index[key].append(slot)
+        self.added: list[Event] = []
+        self.merges: list[tuple[int, Event]] = []         # (target slot, report), in order
+        self.places: dict[int, dict[str, set]] = {}       # slot -> article -> place names it gave the event
+        self.unchanged = 0
+
+    def _coords(self, slot: int) -> tuple[float, float]:
+        if slot < self.n:
+            return float(self.lat[slot]), float(self.lon[slot])
+        event = self.added[slot - self.n]
+        return event.latitude, event.longitude
+
+    def _places(self, slot: int) -> dict[str, set]:
+        if slot not in self.places:
+            if slot < self.n:
+                articles, location = self.article_ids[slot], self.locations[slot]
+            else:
+                articles, location = self.added[slot - self.n].article_id, self.added[slot - self.n].location
+            self.places[slot] = {article: {location} for article in split_list(articles)}
+        return self.places[slot]
+
+    def _match(self, event: Event) -> int | None:
+        key = _mergeable_key(event.event_type, event.sub_event_type, event.event_date, event.latitude, event.longitude)
+        if key is None:
+            return None
+        articles = split_list(event.article_id)
+        report = Report(event.sub_event_type, event.latitude, event.longitude, event.event_date)
+        best, best_km = None, math.inf
+        for slot in self.index.get(key, ()):
+            places = self._places(slot)
+            if any(a in places and event.location not in places[a] for a in articles):
+                continue   # one article naming two places: two events, not two reports of one
+            lat, lon = self._coords(slot)
+            if not same_event(report, Report(event.sub_event_type, lat, lon, event.event_date)):
+                continue
+            km = great_circle_km(lat, lon, event.latitude, event.longitude)
+            if km <= best_km:   # the nearest of the stored events it may be
+                best, best_km = slot, km
+        return best
+
+    def add(self, event: Event) -> None:
+        if event.event_id in self.known_reports:
+            self.unchanged += 1
+            return
+        self.known_reports.add(event.event_id)
+        slot = self._match(event)
+        if slot is None:
+            self.added.append(event)
+            key = _mergeable_key(event.event_type, event.sub_event_type, event.event_date,
+                                 event.latitude, event.longitude)
+            if key is not None:
+                self.index[key].append(self.n + len(self.added) - 1)
+        else:
+            self.merges.append((slot, event))
+            places = self._places(slot)
+            for article in split_list(event.article_id):
+                places.setdefault(article, set()).add(event.location)
+
+    @property
+    def result(self) -> AppendResult:
+        return AppendResult(added=len(self.added), merged=len(self.merges), unchanged=self.unchanged)
+
+    def _resolve(self, existing: gpd.GeoDataFrame) -> tuple[dict[int, Event], list[Event], list[dict]]:
+        """The merged stored events by slot, the final added events, and the new source rows."""
+        targets = sorted({slot for slot, _ in self.merges if slot < self.n})
+        stored = dict(zip(targets, frame_events(existing.iloc[targets]))) if targets else {}
+        added = list(self.added)
+        rows = [_source_row(event.event_id, event) for event in added]
+        for slot, report in self.merges:
+            if slot < self.n:
+                target = stored[slot]
+                stored[slot] = merge_events(target, report)
+            else:
+                target = added[slot - self.n]
+                added[slot - self.n] = merge_events(target, report)
+            rows.append(_source_row(target.event_id, report))
+        return stored, added, rows
+
+    def frame(self, existing: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        stored, added, self._rows = self._resolve(existing)
+        if not stored:
+            return _concat([existing, events_frame(added)])
+        slots = np.array(sorted(stored), dtype=int)
+        updated = events_frame([stored[slot] for slot in slots])
+        extras = [c for c in existing.columns if c not in EVENT_FIELDS and c != existing.geometry.name]
+        for name in extras:   # columns an analyst added keep their values on merged rows
+            updated[name] = existing[name].iloc[slots].to_numpy()
+        keep = np.ones(self.n, dtype=bool)
+        keep[slots] = False
+        order = np.concatenate([np.flatnonzero(keep), slots, np.arange(self.n, self.n + len(added))])
+        combined = _concat([existing.iloc[np.flatnonzero(keep)], updated, events_frame(added)])
+        return combined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+    def sources(self, sources: pd.DataFrame) -> pd.DataFrame:
+        new = _sources_frame(pd.DataFrame(self._rows, columns=list(SOURCE_FIELDS)))
+        return pd.concat([sources, new], ignore_index=True) if len(sources) else new
+
+
+def _merge_plan(existing: gpd.GeoDataFrame, sources: pd.DataFrame, new: list[Event]) -> _MergePlan:
+    plan = _MergePlan(existing, sources)
+    for event in new:
+        plan.add(event)
+    return plan
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)

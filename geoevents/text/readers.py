@@ -1,0 +1,497 @@
+"""Read news articles from plain-text files, folders, JSON Lines, JSON, CSV and stdin into Article records.
+
+Everything downstream (geoparsing, event extraction, the CLI) consumes ``Article`` and
+never touches a file. Input a user hands us is messy, so every problem with one file or
+row becomes a ``Skipped`` record passed to a ``report`` callback, and the rest of the batch
+goes on: a user input problem never raises out of ``read_articles``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from .article import Article, Skipped, text_key
+from .dates import parse_published
+from .datelines import DATELINE, published_from_dateline
+
+__all__ = ["MAX_ARTICLE_CHARS", "example_articles", "read_articles"]
+log = logging.getLogger(__name__)
+
+# Far above any real news story (a long feature is ~50k characters); anything bigger is a
+# mis-split dump or a binary file and would stall the NLP pipeline.
+MAX_ARTICLE_CHARS = 2_000_000
+FIELDS = ("id", "title", "text", "url", "source", "published")
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+CSV_SUFFIXES = {".csv"}
+FOLDER_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
+STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
+MAX_TITLE_CHARS = 200
+PathLike = str | os.PathLike
+
+
+class _Bad(Exception):
+    """One input item is unusable; the message is the reason shown to the user."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _optional_text(row: dict, name: str) -> str | None:
+    value = row.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Bad(f"field {name!r} must be text, not {type(value).__name__}")
+    value = str(value).strip()
+    return value or None
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise _Bad("empty article (no text)")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise _Bad(
+            f"article too long ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
+        )
+
+
+def _article_from_row(
+    row: dict, *, default_id: str, origin: str, published: date | None, fields: dict[str, str]
+) -> Article:
+    """An Article from one JSON object or CSV row; ``fields`` maps Article fields to row keys."""
+    known = {name: row.get(key) for name, key in fields.items()}
+    text = known.get("text")
+    if text is None:
+        raise _Bad("no 'text' field")
+    if not isinstance(text, str):
+        raise _Bad(f"'text' must be a string, not {type(text).__name__}")
+    _check_text(text)
+    article_id = _optional_text(known, "id") or default_id
+    title = _optional_text(known, "title")
+    url = _optional_text(known, "url")
+    source = _optional_text(known, "source")
+    for name, value in (("id", article_id), ("text", text), ("title", title), ("url", url),
+                        ("source", source)):
+        # Lone surrogates (from JSON escapes) break every writer downstream.
+        if value is not None and _SURROGATE.search(value):
+            raise _Bad(f"field {name!r} contains invalid Unicode (an unpaired surrogate)")
+    # The row's own date wins; a blank one leaves the caller's default in place.
+    try:
+        published = parse_published(known.get("published")) or published
+    except ValueError as exc:
+        raise _Bad(f"bad published date: {exc}") from None
+    used = set(fields.values())
+    metadata = {key: value for key, value in row.items() if key not in used}
+    return Article(
+        id=article_id, text=text, title=title, url=url, source=source,
+        published=published, metadata=metadata, origin=origin,
+    )
+
+
+def _plain_article(text: str, *, article_id: str, origin: str, published: date | None) -> Article:
+    """An Article from a whole plain-text document (a .txt file or plain stdin)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SURROGATE.search(text):
+        raise _Bad(_NOT_UTF8)
+    _check_text(text)
+    if published is None:
+        published = published_from_dateline(text)
+    return Article(
+        id=article_id, text=text, title=_title_of(text), published=published, origin=origin
+    )
+
+
+def _title_of(text: str) -> str | None:
+    """The first line, when it stands alone above a blank line, is short, and is not a dateline."""
+    lines = text.split("\n", 2)
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = lines[0].strip()
+    if not first or len(first) > MAX_TITLE_CHARS or DATELINE.match(lines[0]):
+        return None
+    return first
+
+_NOT_UTF8 = "not UTF-8 text; re-save it as UTF-8"
+Item = Article | Skipped
+
+
+def _numbered_lines(stream: Iterable[bytes] | Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) pairs; bytes are decoded line by line, so one bad line spoils only itself.
+
+    Undecodable bytes become lone surrogates (surrogateescape), which callers detect.
+    """
+    for number, line in enumerate(stream, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", "surrogateescape")
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        yield number, line
+
+
+def _json_line_items(
+    lines: Iterable[tuple[int, str]], *, name: str, stem: str, published: date | None
+) -> Iterator[Item]:
+    for number, line in lines:
+        origin = f"{name}:{number}"
+        if not line.strip():
+            continue
+        if _SURROGATE.search(line):
+            yield Skipped(origin, _NOT_UTF8)
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Skipped(origin, "invalid JSON: nested too deeply")
+            continue
+        yield _row_item(row, origin=origin, default_id=f"{stem}:{number}", published=published)
+
+_JSON_FIELDS = {name: name for name in FIELDS}
+
+
+def _row_item(row: object, *, origin: str, default_id: str, published: date | None) -> Item:
+    if not isinstance(row, dict):
+        return Skipped(origin, f"not a JSON object (got {_json_type(row)})")
+    try:
+        return _article_from_row(
+            row, default_id=default_id, origin=origin, published=published, fields=_JSON_FIELDS
+        )
+    except _Bad as exc:
+        return Skipped(origin, str(exc))
+
+
+def _json_type(value: object) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _read_jsonl(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    with path.open("rb") as stream:  # binary, line by line: never the whole file in memory
+        yield from _json_line_items(
+            _numbered_lines(stream), name=name, stem=path.stem, published=published
+        )
+
+
+def _read_json(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    """A .json file: a JSON array of objects, one object, or JSON Lines under a .json name."""
+    data = path.read_bytes()
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head != b"[":
+        if head == b"{":
+            # One pretty-printed object; anything else is treated as JSON Lines.
+            try:
+                row = json.loads(data.decode("utf-8-sig"))
+            except (ValueError, RecursionError):
+                row = None
+            if isinstance(row, dict):
+                yield _row_item(row, origin=f"{name}:1", default_id=f"{path.stem}:1",
+                                published=published)
+                return
+        yield from _json_line_items(
+            _numbered_lines(io.BytesIO(data)), name=name, stem=path.stem, published=published
+        )
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        yield Skipped(name, _NOT_UTF8)
+        return
+    yield from _json_array_items(text, name=name, stem=path.stem, published=published)
+
+
+def _json_array_items(text: str, *, name: str, stem: str, published: date | None) -> Iterator[Item]:
+    """Each element of a JSON array, with the line it starts on; a syntax error ends the file."""
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\r\n]*")
+    pos = space.match(text, 0).end() + 1  # just past "["
+    line, counted = 1, 0
+    while True:
+        pos = space.match(text, pos).end()
+        if text.startswith("]", pos):
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            row, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield Skipped(f"{name}:{exc.lineno}",
+                          f"invalid JSON: {exc.msg} at column {exc.colno}; rest of file not read")
+            return
+        except RecursionError:
+            yield Skipped(f"{name}:{line}", "invalid JSON: nested too deeply; rest of file not read")
+            return
+        yield _row_item(row, origin=f"{name}:{line}", default_id=f"{stem}:{line}",
+                        published=published)
+        pos = space.match(text, end).end()
+        if text.startswith(",", pos):
+            pos += 1
+        elif text.startswith("]", pos):
+            return
+        else:
+            bad_line = line + text.count("\n", counted, pos)
+            yield Skipped(f"{name}:{bad_line}",
+                          "invalid JSON: expected ',' or ']' after an array element; "
+                          "rest of file not read")
+            return
+
+
+def _raise_csv_field_limit() -> int:
+    """Raise the csv module's field limit (128 KiB, smaller than a long article); returns the old one."""
+    previous = csv.field_size_limit()
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return previous
+        except OverflowError:
+            limit //= 2
+
+
+def _read_csv(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    # The limit is process-wide: put it back afterwards, other readers rely on it to catch runaway quotes.
+    previous = _raise_csv_field_limit()
+    try:
+        yield from _read_csv_rows(path, name, published)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    # surrogateescape: a bad byte spoils only its own row, which we then skip.
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            yield Skipped(f"{name}:1", f"invalid CSV header: {exc}")
+            return
+        if header is None:
+            return
+        # Spreadsheet headers vary in case and spacing; match Article fields loosely.
+        keys = [h.strip() for h in header]
+        fields = {}
+        for key in keys:
+            if key.lower() in FIELDS and key.lower() not in fields:
+                fields[key.lower()] = key
+        if "text" not in fields:
+            yield Skipped(f"{name}:1", "no 'text' column in the CSV header "
+                                       f"(columns: {', '.join(keys) or 'none'})")
+            return
+        last_line = reader.line_num
+        while True:
+            start = last_line + 1
+            origin = f"{name}:{start}"
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # The reader has consumed the bad record and can go on with the next one.
+                yield Skipped(origin, f"invalid CSV: {exc}")
+                if reader.line_num <= last_line:
+                    return
+                last_line = reader.line_num
+                continue
+            last_line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if any(_SURROGATE.search(v) for v in values):
+                yield Skipped(origin, _NOT_UTF8)
+                continue
+            if len(values) > len(keys):
+                yield Skipped(origin, f"row has {len(values)} fields but the header has "
+                                      f"{len(keys)} (an unquoted comma?)")
+                continue
+            row = dict(zip(keys, values))
+            try:
+                yield _article_from_row(row, default_id=f"{path.stem}:{start}", origin=origin,
+                                        published=published, fields=fields)
+            except _Bad as exc:
+                yield Skipped(origin, str(exc))
+
+
+def _read_txt(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    # UTF-8 needs at most 4 bytes a character: a bigger file is too long without reading it.
+    if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
+        yield Skipped(name, f"article too long (over {MAX_ARTICLE_CHARS:,} characters)")
+        return
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Skipped(name, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                            f"{exc.start}); re-save it as UTF-8")
+        return
+    try:
+        yield _plain_article(text, article_id=path.stem, origin=name, published=published)
+    except _Bad as exc:
+        yield Skipped(name, str(exc))
+
+_READERS: dict[str, Callable[[Path, str, date | None], Iterator[Item]]] = {
+    **{s: _read_txt for s in TEXT_SUFFIXES},
+    **{s: _read_jsonl for s in JSONL_SUFFIXES},
+    **{s: _read_json for s in JSON_SUFFIXES},
+    **{s: _read_csv for s in CSV_SUFFIXES},
+}
+
+
+def _read_file(path: Path, name: str, published: date | None) -> Iterator[Item]:
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        yield Skipped(name, f"unsupported file type {path.suffix or '(no suffix)'!r}; "
+                            "use .txt, .jsonl, .ndjson, .json, .csv or a folder")
+        return
+    try:
+        yield from reader(path, name, published)
+    except OSError as exc:
+        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_folder(folder: Path, name: str, published: date | None) -> Iterator[Item]:
+    """Files under ``folder`` with a known suffix, depth first in name order; hidden ones skipped."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(name, f"cannot read folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        child = os.path.join(name, entry.name)
+        try:
+            # Symlinked folders are not followed: they can loop.
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _read_folder(Path(entry.path), child, published)
+        elif is_file and Path(entry.name).suffix.lower() in FOLDER_SUFFIXES:
+            yield from _read_file(Path(entry.path), child, published)
+
+
+def _stdin_lines(stdin: TextIO | None) -> Iterable[bytes] | Iterable[str]:
+    if stdin is not None:
+        return stdin
+    # Read bytes where we can, so the console's locale encoding does not matter.
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+def _read_stdin(stdin: TextIO | None, published: date | None) -> Iterator[Item]:
+    """JSON Lines when the first non-blank character is "{", else one plain-text article."""
+    lines = _numbered_lines(_stdin_lines(stdin))
+    peeked: list[tuple[int, str]] = []
+    for number, line in lines:
+        peeked.append((number, line))
+        if line.strip():
+            break
+    if not peeked or not any(line.strip() for _, line in peeked):
+        yield Skipped(STDIN_ORIGIN, "no input on stdin")
+        return
+    if peeked[-1][1].lstrip().startswith("{"):
+        yield from _json_line_items(_chain(peeked, lines), name=STDIN_ORIGIN, stem="stdin",
+                                    published=published)
+        return
+    parts, size = [], 0
+    for _, line in _chain(peeked, lines):
+        parts.append(line)
+        size += len(line)
+        if size > MAX_ARTICLE_CHARS:
+            yield Skipped(STDIN_ORIGIN, f"article too long (over {MAX_ARTICLE_CHARS:,} characters)")
+            return
+    text = "".join(parts)
+    try:
+        yield _plain_article(text, article_id=text_key(text), origin=STDIN_ORIGIN,
+                             published=published)
+    except _Bad as exc:
+        yield Skipped(STDIN_ORIGIN, str(exc))
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _read_input(item: PathLike, published: date | None, stdin: TextIO | None) -> Iterator[Item]:
+    if isinstance(item, str) and item == STDIN:
+        try:
+            yield from _read_stdin(stdin, published)
+        except OSError as exc:
+            yield Skipped(STDIN_ORIGIN, f"cannot read: {exc.strerror or exc}")
+        return
+    path = Path(item)
+    name = str(path)
+    try:
+        if path.is_dir():
+            yield from _read_folder(path, name, published)
+        elif path.exists():
+            yield from _read_file(path, name, published)
+        else:
+            yield Skipped(name, "no such file or folder")
+    except OSError as exc:  # e.g. a path component that is not a folder, or no permission
+        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _as_list(inputs: PathLike | Iterable[PathLike]) -> list[PathLike]:
+    if isinstance(inputs, (str, os.PathLike)):
+        return [inputs]
+    return list(inputs)
+
+
+def example_articles() -> list[Path]:
+    """The project's own example articles (the 2017 Euphrates valley campaign), shipped in the package."""
+    return sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.txt"))
+
+
+def read_articles(
+    inputs: PathLike | Iterable[PathLike],
+    published: date | datetime | str | None = None,
+    report: Callable[[Skipped], object] | None = None,
+    *,
+    stdin: TextIO | None = None,
+) -> Iterator[Article]:
+    """Articles from files, folders and stdin ("-"), lazily, in input order.
+
+    ``inputs`` is one path or "-", or a list of them. Formats go by suffix: ``.txt`` (one
+    article; id = file stem), ``.jsonl``/``.ndjson``/``.json`` and ``.csv`` (fields ``id,
+    title, text, url, source, published``; other fields go to ``metadata``); a folder is
+    read recursively in name order. ``published`` applies to articles that give none of
+    their own; a plain-text article without either takes the date of its wire dateline.
+
+    Every unusable file or row is passed to ``report`` as a ``Skipped`` record (or logged
+    when there is no report) and reading goes on. Only a bad ``published`` argument raises
+    (ValueError, at once): it concerns the whole call, not one input.
+    """
+    default_published = parse_published(published)
+    items = _as_list(inputs)
+    return _articles(items, default_published, report, stdin)
+
+
+def _articles(
+    items: list[PathLike],
+    published: date | None,
+    report: Callable[[Skipped], object] | None,
+    stdin: TextIO | None,
+) -> Iterator[Article]:
+    for item in items:
+        for result in _read_input(item, published, stdin):
+            if isinstance(result, Article):
+                yield result
+            elif report is not None:
+                report(result)
+            else:
+                log.warning("%s", result.line())
