@@ -44,7 +44,7 @@ def load_texts(path: Path) -> tuple[list[str], str]:
 
 def clear_caches(parser: Geoparser) -> None:
     parser.gazetteer._lookup.cache_clear()
-    parser.gazetteer._place.cache_clear()
+    parser.gazetteer._row.cache_clear()
 
 
 def timed(fn) -> tuple[float, object]:

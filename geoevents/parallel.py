@@ -21,8 +21,6 @@ import itertools
 import logging
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import uuid

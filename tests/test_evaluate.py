@@ -128,6 +128,26 @@ def lgl(tmp_path):
 # --------------------------------------------------------------------------- reading
 
 
+def test_gold_spans_shifted_by_a_few_characters_are_realigned_and_counted(tmp_path):
+    # As in corpora whose offsets are off by a character or two: each span is moved to the
+    # nearest occurrence of its name, not dropped; a name nowhere near its offsets is dropped.
+    t = LGL_TEXT
+    at = t.index("Deir ez-Zor")
+    shifted = (f"<toponym><start>{at + 2}</start><end>{at + 13}</end><phrase>Deir ez-Zor</phrase></toponym>"
+               f"<toponym><start>{t.index('Raqqa') - 1}</start><end>{t.index('Raqqa') + 4}</end>"
+               "<phrase>Raqqa</phrase></toponym>"
+               "<toponym><start>0</start><end>5</end><phrase>Aleppo</phrase></toponym>")
+    path = tmp_path / "shifted.xml"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<articles><article docid="9"><title>t</title>'
+                    f"<url>http://x.test/s</url><text><![CDATA[{t}]]></text><toponyms>{shifted}</toponyms>"
+                    "</article></articles>", encoding="utf-8")
+    counts = {}
+    article = read_corpus(path, counts=counts)[0]
+    assert [(g.text, t[g.start:g.end]) for g in article.toponyms] == [("Deir ez-Zor", "Deir ez-Zor"), ("Raqqa", "Raqqa")]
+    assert article.toponyms[0].start == at
+    assert counts == {"toponyms": 2, "realigned": 2, "dropped": 1}
+
+
 def test_gwn_reader_detects_format_and_reads_fields(gwn):
     assert [a.id for a in gwn] == ["7", "8"]
     article = gwn[0]

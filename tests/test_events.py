@@ -147,3 +147,12 @@ def test_conflict_like_text_gives_valid_events(extractor, parts):
         assert e.event_date is None or datetime.date.fromisoformat(e.event_date)
         if e.latitude is not None:
             assert -90 <= e.latitude <= 90 and -180 <= e.longitude <= 180
+
+
+def test_an_attack_from_afar_happens_where_it_lands(extractor):
+    # Where the warships were is not where the missiles struck (ACLED codes the target).
+    text = ("Army units reached the besieged garrison in Deir ez-Zor on Tuesday. Russian warships in the "
+            "Mediterranean fired cruise missiles at militant positions around the city, the ministry said.")
+    events = extractor.extract(text, published="2017-09-06")
+    strikes = [e for e in events if e.event_type == "Explosions/Remote violence"]
+    assert strikes and all(e.location == "Deir ez-Zor" for e in strikes), events

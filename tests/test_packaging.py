@@ -19,10 +19,12 @@ def test_installed_distribution_carries_the_curated_gazetteer():
         pytest.skip("editable install: files are read from the checkout")
     for name in sorted(p.name for p in (REPO / "gazetteer").glob("*.tsv")):
         assert f"geoevents/curated/{name}" in shipped, name
-    assert "geoevents/gazetteer/common_words.txt" in shipped
+    for path in sorted((REPO / "geoevents" / "lexicon").iterdir()):
+        if path.suffix in (".txt", ".tsv"):
+            assert f"geoevents/lexicon/{path.name}" in shipped, path.name
     assert any(name.startswith("geoevents/examples/") for name in shipped)
-    assert "geoevents/data/actors.tsv" in shipped
-    assert "geoevents/data/event_place_weights.json" in shipped
+    for path in sorted((REPO / "geoevents" / "data").glob("*.json")):
+        assert f"geoevents/data/{path.name}" in shipped, path.name
 
 
 def test_curated_files_are_found_from_the_checkout_or_the_package():

@@ -59,6 +59,7 @@ def resolution_scores(
         exact_id=exact_id,
     )
 
+
 Span = tuple[int, int]
 
 
@@ -98,6 +99,7 @@ def _prf(matched: int, n_gold: int, n_predicted: int) -> tuple[float, float, flo
     r = matched / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
+
 _LABELS = {
     "n": ("toponyms scored", "{:d}"),
     "acc161": ("accuracy@161 km", "{:.1%}"),
@@ -120,6 +122,8 @@ _LABELS = {
     "n_empty": ("sentences saying no place", "{:d}"),
     "n_gold_spans": ("gold places", "{:d}"),
     "n_predicted_spans": ("predicted places", "{:d}"),
+    "realigned": ("gold spans realigned to their name", "{:d}"),
+    "dropped": ("gold spans dropped (name not near)", "{:d}"),
 }
 
 

@@ -22,12 +22,12 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..distance import great_circle_km
 from ..errors import InputError
 from ..gazetteer.demonyms import is_adjective_of_place
-from .metrics import ACC_KM, MAX_ERROR_KM, Span, _prf, match_spans, resolution_scores
+from .metrics import Span, _prf, match_spans, resolution_scores
 
 log = logging.getLogger(__name__)
 GWN = "gwn"
@@ -37,6 +37,8 @@ LGL = "lgl"
 # of Toponyms (Gritta et al. 2019, Table 1). The associative types (Metonymic, Demonym,
 # Language, Non_Literal_Modifier, Embedded_Non_Lit, Homonym) and the non-toponym labels
 # (Non_Toponym, Literal_Expression, Non_Lit_Expression) are left out.
+# How far a gold span's offsets may be from its name and still be realigned to it.
+MAX_SHIFT = 20
 GWN_LITERAL_TYPES = frozenset(
     {"Literal", "Literal_Modifier", "Mixed", "Coercion", "Embedded_Literal"}
 )
@@ -84,13 +86,16 @@ class Prediction:
     geonameid: int | None = None
 
 
-def read_corpus(path: str | Path) -> list[GoldArticle]:
+def read_corpus(path: str | Path, counts: dict | None = None) -> list[GoldArticle]:
     """Read a GeoWebNews or LGL/TR-News XML file, detecting which from its structure.
 
-    Toponyms whose ``start``/``end`` do not reproduce their annotated name in ``<text>``
-    are dropped with a logged warning: GeoWebNews has five such spans (articles 123 and
-    255), with negative offsets that point into a version of the text the file lacks.
-    Raises CorpusError for an unreadable, malformed or non-corpus file.
+    A toponym whose ``start``/``end`` do not hold its annotated name is realigned to the
+    nearest occurrence of the name within ``MAX_SHIFT`` characters (some corpora have
+    offsets shifted by a character or two), else dropped; both are counted in a logged
+    warning and in ``counts`` (``toponyms``, ``realigned``, ``dropped``) when given.
+    GeoWebNews has five spans to drop (articles 123 and 255), with negative offsets that
+    point into a version of the text the file lacks. Raises CorpusError for an unreadable,
+    malformed or non-corpus file.
     """
     path = Path(path)
     try:
@@ -106,7 +111,7 @@ def read_corpus(path: str | Path) -> list[GoldArticle]:
         raise CorpusError(path, "no <article> elements")
     fmt = _detect_format(path, articles)
     reader = _read_gwn_toponym if fmt == GWN else _read_lgl_toponym
-    out, dropped = [], 0
+    out, dropped, moved = [], 0, 0
     for number, art in enumerate(articles):
         where = f"article {number + 1}"
         text = art.findtext("text")
@@ -121,6 +126,7 @@ def read_corpus(path: str | Path) -> list[GoldArticle]:
             if top is None:
                 dropped += 1
             else:
+                moved += top.start != _required_int(elem, "start")
                 toponyms.append(top)
         art_id = art.get("file") if fmt == GWN else art.get("docid")
         out.append(GoldArticle(
@@ -130,9 +136,13 @@ def read_corpus(path: str | Path) -> list[GoldArticle]:
             toponyms=toponyms,
             format=fmt,
         ))
+    if moved:
+        log.warning("%s: realigned %d toponyms whose offsets were off by up to %d characters to their names",
+                    path, moved, MAX_SHIFT)
     if dropped:
-        log.warning("%s: dropped %d toponyms whose offsets do not match their text",
-                    path, dropped)
+        log.warning("%s: dropped %d toponyms whose name is nowhere near their offsets", path, dropped)
+    if counts is not None:
+        counts.update(toponyms=sum(len(a.toponyms) for a in out), realigned=moved, dropped=dropped)
     return out
 
 
@@ -166,15 +176,28 @@ def _optional(value: str | None, kind: type):
     return kind(value) if value else None
 
 
-def _span_checked(text: str, start: int, end: int, name: str) -> bool:
-    return 0 <= start < end <= len(text) and text[start:end] == name
+def aligned_span(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
+    """The span of ``name`` in ``text``: (start, end) as given when they hold the name, else the
+    occurrence of the name nearest ``start`` within ``MAX_SHIFT`` characters (some published
+    corpora, TR-News and GeoVirus among them, have offsets off by a character or two), else None."""
+    if 0 <= start < end <= len(text) and text[start:end] == name:
+        return start, end
+    if not name:
+        return None
+    lo, hi = max(0, start - MAX_SHIFT), min(len(text), max(0, end) + MAX_SHIFT)
+    found = [i for i in range(lo, hi - len(name) + 1) if text.startswith(name, i)]
+    if not found:
+        return None
+    best = min(found, key=lambda i: abs(i - start))
+    return best, best + len(name)
 
 
 def _read_gwn_toponym(elem: ET.Element, text: str) -> GoldToponym | None:
-    start, end = _required_int(elem, "start"), _required_int(elem, "end")
     name = elem.findtext("extractedName") or ""
-    if not _span_checked(text, start, end, name):
+    span = aligned_span(text, _required_int(elem, "start"), _required_int(elem, "end"), name)
+    if span is None:
         return None
+    start, end = span
     return GoldToponym(
         start=start,
         end=end,
@@ -187,10 +210,11 @@ def _read_gwn_toponym(elem: ET.Element, text: str) -> GoldToponym | None:
 
 
 def _read_lgl_toponym(elem: ET.Element, text: str) -> GoldToponym | None:
-    start, end = _required_int(elem, "start"), _required_int(elem, "end")
     name = elem.findtext("phrase") or ""
-    if not _span_checked(text, start, end, name):
+    span = aligned_span(text, _required_int(elem, "start"), _required_int(elem, "end"), name)
+    if span is None:
         return None
+    start, end = span
     gaz = elem.find("gaztag")
     if gaz is None:
         return GoldToponym(start=start, end=end, text=name, type="Literal")
@@ -264,6 +288,7 @@ def recognition_scores(
     po, ro, fo = _prf(overlap, n_gold, n_pred)
     return dict(precision=p, recall=r, f1=f,
                 precision_overlap=po, recall_overlap=ro, f1_overlap=fo)
+
 
 Resolve = Callable[[str, list[Span]], Sequence["Prediction | None"]]
 ResolveMany = Callable[[list[tuple[str, list[Span]]]], Sequence[Sequence["Prediction | None"]]]

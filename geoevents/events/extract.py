@@ -1,11 +1,11 @@
 """Events from articles: what happened (ACLED type, actors, fatalities), where and when, one record each.
 
-For each sentence: its realis event triggers (event_types), the places where each event
-happened (event_place), who did it to whom (actors), how many died (fatalities) and when
-(dates). Then the article as a whole: a mention with no place of its own ("the strikes
+For each sentence: its realis event triggers (``detect``), the places where each event
+happened (``place``), who did it to whom (``actors``), how many died (``fatalities``) and when
+(``dates``). Then the article as a whole: a mention with no place of its own ("the strikes
 killed 12") joins the article's located event of the same type; what is still unplaced
 falls back to the article's focus place at a coarser precision; repeated reports of one
-event (same type, places within 10 km, compatible dates) become one record.
+event become one record (``merge``).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .. import lexicon
 from ..gazetteer.packages import country_iso3, country_name
 from ..gazetteer.place import Place
 from ..geoparsing import Geoparser, Toponym, default_geoparser
+from ..nlp import doc_text
 from ..text import Article, Skipped, article_from_text, text_key
 from ..text.datelines import dateline_end
 from .actors import COALITION, NONSTATE, STATE, ActorMention, event_actors, fill_country, find_actors, \
@@ -29,7 +30,7 @@ from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_tr
 from .fatalities import fatalities as count_fatalities
 from .merge import Report, dates_agree, lowest_fatalities, same_event
 from .place import EventPlaceFinder, campaign_target, focus_place, geo_precision, in_description, \
-    in_reporting_frame, is_near, main_country, town_of_same_name, with_coordinated
+    in_reporting_frame, is_near, locates_the_attacker, main_country, town_of_same_name, with_coordinated
 from .record import EVENT_TYPE_OF, Event, make_event_id
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ class _Draft:
         place = self.place
         return Report(self.sub_event_type, place.latitude if place else None, place.longitude if place else None,
                       self.date.date, stated=self.date.expression is not None)
-
 
 
 class EventExtractor:
@@ -129,7 +129,7 @@ class EventExtractor:
             main_group=main_armed_group(mentions),
             air_actor=main_air_actor(mentions),
             country=main_country(toponyms),
-            dates=DateResolver(article.published, doc.text),
+            dates=DateResolver(article.published, doc_text(doc)),
         )
         drafts: list[_Draft] = []
         article_words = frozenset(t.lower_ for t in doc)
@@ -181,16 +181,19 @@ class EventExtractor:
         out = []
         spans = campaign_target(sent.doc[trigger.index], toponyms) or \
             with_coordinated(sent.doc, list(self.place_finder.locations(sent, trigger.index, toponyms)), toponyms)
+        remote = trigger.event_type == "Explosions/Remote violence"
         for start, end in spans:
             if in_reporting_frame(sent.doc, start, sent.doc[trigger.index]) or in_description(sent.doc, start):
                 continue  # "told reporters at the Pentagon that the strikes ...": where it was said
+            if remote and locates_the_attacker(sent.doc, start, sent.doc[trigger.index]):
+                continue  # "warships in the Mediterranean fired missiles at ...": where the attack came from
             top = next((t for t in toponyms if t.start < end and start < t.end and t.resolved is not None
                         and not t.metonymic), None)
             if top is not None:
                 place, confidence = town_of_same_name(top), max(top.confidence, 0.3)
                 start, end = top.start, top.end
             else:
-                place = self._lookup(sent.doc.text[start:end], toponyms)
+                place = self._lookup(doc_text(sent.doc)[start:end], toponyms)
                 confidence = 0.5
             if place is None:
                 continue

@@ -32,13 +32,11 @@ which were trained on all of it.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -92,11 +90,7 @@ class EventPlaceModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventPlaceModel:
         """The model in ``path``, by default the one that ships with geoevents."""
-        if path is None:
-            text = resources.files("geoevents").joinpath("data", WEIGHTS_FILE).read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        data = read_weights(text)
+        data = read_weights(WEIGHTS_FILE, path)
         return cls(weights=data["weights"], margin=float(data.get("margin", 0.0)),
                    list_ratio=float(data.get("list_ratio", 0.05)))
 
@@ -243,6 +237,20 @@ def in_reporting_frame(doc, start: int, trigger) -> bool:
     return any(doc[i].lemma_.lower() in SPEECH_VERBS and i in trigger_ancestors for i in place_ancestors)
 
 
+def locates_the_attacker(doc, start: int, trigger) -> bool:
+    """The place says where the one firing was, not where the fire landed: "Russian warships in the
+    Mediterranean fired cruise missiles at positions around the city". An attack from afar happens
+    where it hits (ACLED codes the target's location), so this is no place of a remote attack."""
+    if not doc.has_annotation("DEP"):
+        return False
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") or trigger.head.i == trigger.i else trigger.head
+    place_ancestors = {a.i for a in span.root.ancestors}
+    return any(child.dep_ == "nsubj" and child.i in place_ancestors for child in verb.children)
+
+
 def in_description(doc, start: int) -> bool:
     """ "the town, which lies on the Euphrates in Deir ez-Zor province": where the town is, not the event."""
     if not doc.has_annotation("DEP"):
@@ -250,6 +258,7 @@ def in_description(doc, start: int) -> bool:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     return span is not None and any(a.dep_ == "relcl" and a.lemma_.lower() in ("lie", "sit", "locate", "be")
                                     for a in span.root.ancestors)
+
 
 _CAMPAIGN_WORDS = lexicon.words("campaign_words")
 _TAKING_VERBS = lexicon.words("taking_verbs")

@@ -1,6 +1,7 @@
 """``Gazetteer``: the offline gazetteer as a geopy geocoder over the SQLite index."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import defaultdict
@@ -14,7 +15,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from ..distance import great_circle_km
-from .index import SKELETON_PREFIX, Progress, ensure_index, read_meta
+from .index import SKELETON_PREFIX, Progress, ensure_index, province_town_shares, read_meta
 from .names import COMMON_WORDS, fold, looks_like_code, skeleton
 from .place import Place
 from .ranking import FUZZY_DISCOUNT, KIND_NAME, MATCH_LABELS, MATCH_SCORES, match_score
@@ -105,6 +106,7 @@ class Gazetteer(Geocoder):
         self._admin_names: dict[str, str] | None = None
         self._country_names: dict[str, str] | None = None
         self._country_codes: dict[str, str] | None = None
+        self._namesake_shares: dict[str, float] | None = None
         # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._row = lru_cache(maxsize=50_000)(self._row_uncached)
@@ -231,6 +233,18 @@ class Gazetteer(Geocoder):
             "SELECT geonameid FROM places WHERE country_code = ? AND feature_code LIKE 'PCL%' "
             "ORDER BY source = 'countries' DESC LIMIT 1", (country_code,)).fetchone()
         return self.place(row[0]) if row else None
+
+    def provinces_named_for_towns(self, country_code: str) -> float:
+        """Share of a country's provinces (admin-1) that bear the name of one of their towns.
+
+        Most of Syria's governorates are named after their capital (Raqqa, Aleppo, Idlib), hardly
+        any US state is (New York): where many are, a name that is both means the town.
+        """
+        with self._lock:
+            if self._namesake_shares is None:
+                stored = self._conn.execute("SELECT value FROM meta WHERE key = 'province_town_shares'").fetchone()
+                self._namesake_shares = json.loads(stored[0]) if stored else province_town_shares(self._conn)
+        return self._namesake_shares.get(country_code, 0.0)
 
     def info(self) -> dict:
         """Where the index is, how big, what went into it."""

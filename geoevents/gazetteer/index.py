@@ -13,6 +13,7 @@ import os
 import sqlite3
 import time
 import warnings
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -268,6 +269,7 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
             "by_source": dict(conn.execute("SELECT source, count(*) FROM places GROUP BY source")),
         }
         meta = {
+            "province_town_shares": json.dumps(province_town_shares(conn)),
             "fingerprint": fingerprint,
             "schema": str(SCHEMA_VERSION),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -287,6 +289,26 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
     finally:
         load_cities500.cache_clear()  # half a gigabyte a long-running process should not keep
     return counts
+
+
+def province_town_shares(conn: sqlite3.Connection) -> dict[str, float]:
+    """Per country, the share of its provinces (admin-1) named like one of their towns (Syria: most; the US: few)."""
+    provinces = conn.execute("SELECT country_code, admin1, name FROM places "
+                             "WHERE feature_code = 'ADM1' AND admin1 != ''").fetchall()
+    wanted: dict[str, set] = defaultdict(set)  # a name key -> the provinces called so
+    for country_code, code, name in provinces:
+        for key in (fold(name), SKELETON_PREFIX + skeleton(name)):
+            wanted[key].add((country_code, code))
+    named_for_towns = set()
+    keys = list(wanted)
+    for lo in range(0, len(keys), 500):
+        chunk = keys[lo:lo + 500]
+        rows = conn.execute("SELECT n.key, p.country_code, p.admin1 FROM names n JOIN places p USING (geonameid) "
+                            f"WHERE p.feature_class = 'P' AND n.key IN ({','.join('?' * len(chunk))})", chunk)
+        named_for_towns.update((cc, code) for key, cc, code in rows if (cc, code) in wanted[key])
+    totals = Counter(cc for cc, _, _ in provinces)
+    towns = Counter(cc for cc, _ in named_for_towns)
+    return {cc: round(towns[cc] / n, 4) for cc, n in totals.items()}
 
 
 _READERS = {

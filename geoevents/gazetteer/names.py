@@ -7,7 +7,7 @@ Two keys per name:
 * ``skeleton(name)`` — a deliberately lossy key that also forgives the usual ways
   English-language news transliterates Arabic names: the article and its assimilated
   forms (al-, ar-, ez-, Albu/Abu), Deir/Dayr, Zor/Zawr/Zour, ee/i, ou/u, q/k, doubled
-  letters, Tal/Tall/Tell and a final -ah.  "Dayr az Zawr", "Deir Ezzor" and "Deir ez-Zor"
+  letters, Tal/Tall/Tell and a final -ah or -eh.  "Dayr az Zawr", "Deir Ezzor" and "Deir ez-Zor"
   all become "dirzor".  A match on the skeleton is weaker evidence than a fold match and
   is scored lower.
 """
@@ -67,8 +67,8 @@ def skeleton(name: str) -> str:
     for old, new in _CHAR_VARIANTS:
         key = key.replace(old, new)
     key = _DOUBLED.sub(r"\1", key)
-    if key.endswith("ah") and len(key) > 4:
-        key = key[:-1]
+    if key.endswith(("ah", "eh")) and len(key) > 4:
+        key = key[:-2] + "a"  # the feminine ending: Jablah, Jableh and Jabla are one name
     return key
 
 

@@ -1,4 +1,10 @@
-"""How much a place is worth before context (importance) and how much a name match is worth."""
+"""The gazetteer's own order of a name's places, before any context: a place's importance and a match's worth.
+
+This orders ``Gazetteer.geocode`` and ``candidates`` answers, picks which of a name's places
+the geoparser considers (the first 25), and tells recognition whether a capitalised word
+names a place important enough to count without a cue ("Aleppo" alone). It is not the
+geoparser's choice among the candidates: that is the learned ranker (``geoparsing.rank``).
+"""
 from __future__ import annotations
 
 import math

@@ -37,10 +37,11 @@ import functools
 import json
 import os
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping
 
+from .. import lexicon
+from .names import fold, skeleton
 from .packages import countryinfo_records, load_continents, load_countries, package_dir, package_file
 
 Point = tuple[float, float]
@@ -280,48 +281,26 @@ def _admin2_groups() -> dict[str, list[tuple[float, float, int]]]:
     return dict(by_a2)
 
 
-_APOSTROPHES = re.compile(r"[\u2018\u2019'`\u02bb\u02bc\u02be\u02bf]")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_ADMIN_WORDS = re.compile(
-    r"\b(county|parish|borough|city and borough|census area|municipality|municipal|"
-    r"district|sub district|subdistrict|province|governorate|department|prefecture|"
-    r"region|regency|rayon|raion|okrug|qada|qadaa|caza|kaza|nahiya|nahiyat|markaz|"
-    r"mantiqat|kabupaten|kota|agency|city)\b"
-)
+# How gazetteers name kinds of subdivision, in many countries ("Baltimore city", "Hama District", "Kabupaten Bogor").
+_SUBDIVISION_TYPES = re.compile(rf"\b({'|'.join(sorted(lexicon.words('subdivision_types'), key=len, reverse=True))})\b")
 
 
 def _norm_name(name: str) -> str:
-    """Lower case, no diacritics or apostrophes, runs of other characters -> one space."""
-    if name.isascii():
-        s = name.lower()
-    else:
-        s = unicodedata.normalize("NFKD", name)
-        s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-        s = _APOSTROPHES.sub("", s)
-    return _NON_ALNUM.sub(" ", s.replace("'", "").replace("`", "")).strip()
+    """The folded name (gazetteer.names.fold): lower case ASCII, no diacritics, apostrophes or punctuation."""
+    return fold(name)
 
 
 def _name_keys(name: str) -> set[str]:
     n = _norm_name(name)
-    bare = " ".join(_ADMIN_WORDS.sub(" ", n).split())
+    bare = " ".join(_SUBDIVISION_TYPES.sub(" ", n).split())
     return {k for k in (n, bare) if k}
 
 
-_ARTICLES = re.compile(r"\b(al|el|as|ash|ar|ad|an|at|az|ath|adh|ul|ud|ur|us|un)\b")
-_FINAL_H = re.compile(r"(?<=[aeiou])h\b")
-_VOWELS = re.compile(r"[aeiouwy ]")
-_DOUBLED = re.compile(r"(.)\1+")
-
-
 def _skeleton(norm: str) -> str:
-    """Transliteration-tolerant key of a normalised name: no admin words, no Arabic
-    articles, no word-final "h" after a vowel, no vowels / w / y / spaces, no doubled
-    letters.  "Hama District" and "Hamah", "Daraa" and "Dar'a", "Jableh" and "Jablah",
-    "Azaz" and "I'zaz", "Tall Kalakh" and "Talkalakh" agree.  "" when fewer than two
-    consonants are left (too ambiguous)."""
-    s = _ARTICLES.sub(" ", _ADMIN_WORDS.sub(" ", norm))
-    s = _VOWELS.sub("", _FINAL_H.sub("", s))
-    return _DOUBLED.sub(r"\1", s) if len(s) >= 2 else ""
+    """The transliteration key (gazetteer.names.skeleton) of a folded name without its subdivision type:
+    "Hama District" and "Hamah", "Daraa" and "Dar'a" agree. "" when fewer than three letters are left."""
+    key = skeleton(_SUBDIVISION_TYPES.sub(" ", norm))
+    return key if len(key) >= 3 else ""
 
 
 _TownIndex = tuple[dict[tuple[str, str], tuple[int, float, float, str]], dict[tuple[str, str], tuple[int, float, float, str]]]

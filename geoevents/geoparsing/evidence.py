@@ -9,7 +9,6 @@ kind of place the names listed with it turned out to be ("England and Wales").
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,13 +20,12 @@ from ..gazetteer.demonyms import demonym_country
 from ..gazetteer.geocoder import Gazetteer
 from ..gazetteer.names import fold
 from ..gazetteer.place import Place
-from ..nlp import has_entities
+from ..nlp import doc_text, has_entities
 from ..text.datelines import dateline_matches, dateline_places
 from .names import FEATURE_WORD_AFTER, region_abbreviations, us_state_abbreviation
 from .toponym import Toponym
 
-# Closeness scales: a candidate's other names within about this distance support it.
-PROXIMITY_KM = 250.0
+# The closeness scale of coherence: other names' candidates within about this distance support a candidate.
 COHERENCE_KM = 100.0
 # Shares of the article's other local places count one imaginary place elsewhere, so a
 # lone "Houston, Texas" in a trade story does not make "China" a Texas town.
@@ -43,54 +41,68 @@ _LIST_GOES_ON = re.compile(r",? (?:and |or |& )?[A-Z]")
 _CONTAINER = re.compile(r"^,\s*((?:[A-Z][\w’'.-]*\.?)(?:\s+[A-Z][\w’'.-]*\.?){0,3})")
 
 
+# How an article names a country: by its name ("Syria"), by one of its provinces ("Idlib
+# province"), or by its people ("Syrian"). Each is its own piece of evidence, weighed by the ranker.
+COUNTRY_CUES = ("name", "province", "demonym")
+
+
 @dataclass
 class ArticleEvidence:
     """What the whole article says about where it is, gathered once before any name is resolved."""
 
-    countries: Counter  # country code -> votes: country names 1, provinces 1/2, demonyms 1/2
+    # cue -> country code -> mentions: the countries the article names, by name, province or demonym
+    countries: dict[str, Counter]
     admin1s: set  # (country code, admin-1 name) of the provinces and states the article names
     containers: dict  # toponym start -> (country code, admin-1 name or None) written after it
     container_names: set  # starts of the toponyms that are such containers ("Fife" in "Knockhill, Fife")
-    # name -> the country votes of all its mentions: a name never votes for itself, nor do
+    # name -> cue -> the country mentions of all its mentions: a name never counts for itself, nor do
     # its other mentions, so three "Georgia"s in a US article do not make each other a country.
-    own_votes: dict
+    own_mentions: dict
     datelines: set = field(default_factory=set)  # starts of the toponyms a dateline names
+    after_the: set = field(default_factory=set)  # starts of the toponyms written after "the" ("the Atlantic")
     # id(toponym) -> coherence of each of its candidates, set once the candidates are final
     coherence: dict = field(default_factory=dict)
 
-    def country_share(self, country_code: str, exclude: Toponym) -> float:
-        own = self.own_votes.get(fold(exclude.text), Counter())
-        total = sum(self.countries.values()) - sum(own.values())
+    def country_share(self, cue: str, country_code: str, exclude: Toponym) -> float:
+        """Share of the article's mentions of countries by ``cue`` that point at this country,
+        leaving out every mention of the name ``exclude`` bears."""
+        own = self.own_mentions.get(fold(exclude.text), {}).get(cue, Counter())
+        counts = self.countries[cue]
+        total = sum(counts.values()) - sum(own.values())
         if total <= 0:
             return 0.0
-        return (self.countries[country_code] - own[country_code]) / total
+        return (counts[country_code] - own[country_code]) / total
+
+    def names_country(self, country_code: str, exclude: Toponym) -> bool:
+        """Whether the article names this country in any way, besides the name ``exclude`` bears."""
+        return any(self.country_share(cue, country_code, exclude) > 0 for cue in COUNTRY_CUES)
 
     @classmethod
     def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> ArticleEvidence:
-        countries: Counter = Counter()
+        countries: dict[str, Counter] = {cue: Counter() for cue in COUNTRY_CUES}
         admin1s: set = set()
-        own_votes: dict = {}
+        own: dict = {}
         for t in toponyms:
             if not t.candidates or t.metonymic and t.label != "GOLD":
                 continue
-            top = t.candidates[0]
+            top = t.candidates[0]  # the gazetteer's own first reading of the name
             if top.is_country:
-                weight = 1.0
-            elif top.feature_code == "ADM1" and top.score >= 0.7:
-                weight = 0.5  # a province or state: half a vote for its country
+                cue = "name"
+            elif top.feature_code == "ADM1" and top.match != "fuzzy":  # a guessed spelling names nothing
+                cue = "province"
                 admin1s.add((top.country_code, top.name))
                 admin1s.add((top.country_code, top.admin1))
             else:
                 continue
-            countries[top.country_code] += weight
-            own_votes.setdefault(fold(t.text), Counter())[top.country_code] += weight
+            countries[cue][top.country_code] += 1
+            own.setdefault(fold(t.text), {}).setdefault(cue, Counter())[top.country_code] += 1
         if has_entities(doc):
             for ent in doc.ents:
                 if ent.label_ == "NORP" and (code := demonym_country(ent.text)):
-                    countries[code] += 0.5
+                    countries["demonym"][code] += 1
         containers = {}
         container_names = set()
-        text = doc.text  # spaCy rebuilds Doc.text on every access
+        text = doc_text(doc)
         ends = {t.start: t.end for t in toponyms}
         for t in toponyms:
             container = container_of(text, t.end, gazetteer)
@@ -101,7 +113,8 @@ class ArticleEvidence:
                 if after is not None:
                     container_names.add(t.end + 2)
         datelines = {start for m in dateline_matches(text) for _, start in dateline_places(m)}
-        return cls(countries, admin1s, containers, container_names, own_votes, datelines)
+        after = {t.start for t in toponyms if written_after_the(text, t)}
+        return cls(countries, admin1s, containers, container_names, own, datelines, after)
 
 
 @dataclass
@@ -122,12 +135,11 @@ class OtherPicks:
         """Share of the other local places that lie in this country."""
         return self.countries[country_code] / (self.total + LOCAL_PSEUDO_COUNT) if self.total else 0.0
 
-    def proximity(self, place: Place) -> float:
-        """exp(-km / PROXIMITY_KM) to the nearest of the other places; 0 when there are none."""
+    def nearest_km(self, place: Place) -> float | None:
+        """The distance to the nearest of the other places; None when there are none."""
         if not self.anchors:
-            return 0.0
-        nearest = min(great_circle_km(place.latitude, place.longitude, lat, lon) for lat, lon in self.anchors)
-        return math.exp(-nearest / PROXIMITY_KM)
+            return None
+        return min(great_circle_km(place.latitude, place.longitude, lat, lon) for lat, lon in self.anchors)
 
 
 def other_picks(doc, toponyms: list[Toponym], picks: list[Place | None]) -> dict[int, OtherPicks]:
@@ -188,7 +200,7 @@ def feature_word(text: str, t: Toponym) -> str | None:
     return word.group(1) if word else None
 
 
-def after_the(text: str, t: Toponym) -> bool:
+def written_after_the(text: str, t: Toponym) -> bool:
     """The name is written after "the" ("the Atlantic"), and is not the start of a longer
     name there ("the Washington Post")."""
     return text[max(0, t.start - 4):t.start].lower() == "the " and not _NAME_GOES_ON.match(text, t.end)

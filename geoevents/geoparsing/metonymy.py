@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import lexicon
+from ..nlp import doc_text
 from .names import PLACE_HEAD
 
 ACTOR_NOUNS = lexicon.words("actor_nouns")
@@ -35,7 +36,7 @@ def is_metonymic(span, is_country: bool) -> bool:
     In a list ("Bulgaria, Malta and Portugal voted") every member shares the first one's role.
     Datelines ("MOSUL, Iraq —") are literal; the recogniser sees to them.
     """
-    if _BASED_IN.match(span.doc.text, span.end_char):
+    if _BASED_IN.match(doc_text(span.doc), span.end_char):
         return False  # "the Tulsa, Oklahoma-based company": where it is, whatever it does
     root = span.root
     while root.dep_ == "conj" and root.head is not root:

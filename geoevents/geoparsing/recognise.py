@@ -18,6 +18,7 @@ from ..gazetteer.demonyms import demonym_country
 from ..gazetteer.geocoder import Gazetteer
 from ..gazetteer.names import COMMON_WORDS, fold
 from ..gazetteer.place import Place
+from ..nlp import doc_text
 from ..text.datelines import bare_dateline, dateline_matches, dateline_places, weak_dateline
 from .metonymy import LOCATIVE_OBJECT_VERBS, is_metonymic
 from .names import (
@@ -35,7 +36,6 @@ from .names import (
     POSSESSIVES,
     STREET_HEAD,
     abbreviation,
-    acronym_like,
     can_end_name,
     can_start_name,
     dotted_state,
@@ -100,7 +100,7 @@ class Recogniser:
         found.extend(self._gazetteer_scan(doc, taken))
         found = [t for t in found if not _named_thing_or_person(doc.char_span(t.start, t.end, alignment_mode="expand"))]
         found.sort(key=lambda t: t.start)
-        return _roads(doc.text, self._datelines(doc, self._join_compounds(doc, found)))
+        return _roads(doc_text(doc), self._datelines(doc, self._join_compounds(doc, found)))
 
     def _extend_right(self, span):
         """What NER cut short: "Deir" + "ez-Zor", when the gazetteer knows the longer name."""
@@ -120,7 +120,7 @@ class Recogniser:
 
     def _join_compounds(self, doc, found: list[Toponym]) -> list[Toponym]:
         """Join what NER splits: "Old City" + "of" + "Mosul"; "Boa" + "Vista"; "Washington" + ", D.C."; "Rapides" + "Parish"."""
-        text = doc.text
+        text = doc_text(doc)
         out: list[Toponym] = []
         for t in found:
             if out and text[out[-1].end:t.start] in _JOINING_GAPS:
@@ -182,7 +182,7 @@ class Recogniser:
         NER misses all-caps names or buries them in the byline's ORG, and a dateline's place
         reads like the subject of the first sentence; here both are put right.
         """
-        text = doc.text
+        text = doc_text(doc)
         out = list(found)
         for m in dateline_matches(text):
             if (weak_dateline(m) or bare_dateline(m)) and not self._important(m.group("place")):
@@ -289,7 +289,6 @@ class Recogniser:
         return best
 
 
-
 def _named_thing_or_person(span) -> bool:
     """A name NER did not call a place, set beside a word for something other than a place.
 
@@ -327,6 +326,7 @@ def _inside_longer_name(span) -> bool:
         return False
     words = [t for t in sent if t.is_alpha]
     return sum(t.text[:1].isupper() for t in words) <= 0.6 * len(words)
+
 
 # Numbered roads: "Route 66", "Highway 1", or a bare code such as "A120", "M4", "N7", "I-95".
 _ROAD = re.compile(r"\b(?:(?P<named>(?:(?:State|County|U\.S\.|US)\s+)?(?:Route|Highway|Interstate|Hwy\.?)\s+\d{1,4}\b)"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from geopy.location import Location
 
 from ..gazetteer.place import Place
-from .names import ADMIN_SUFFIXES
+from .names import ADMIN_SUFFIXES, ADMIN_WORDS
 
 
 @dataclass(slots=True, init=False)
@@ -49,6 +49,15 @@ class Toponym:
         """Whether the text names an admin area by its type: "Idlib province", "Rapides Parish"."""
         return bool(ADMIN_SUFFIXES.search(self.text)) or \
             self.feature_word is not None and bool(ADMIN_SUFFIXES.search(" " + self.feature_word))
+
+    @property
+    def admin_type(self) -> bool:
+        """Whether the text names the kind of admin area outright: "Idlib province", "Rapides Parish".
+        Not "region" or "district", which also name the area around or within a town ("the
+        Charlotte region", "the Lancaster district")."""
+        word = ADMIN_SUFFIXES.search(self.text)
+        kind = word.group(1).lower() if word else (self.feature_word or "").lower()
+        return kind in ADMIN_WORDS and kind not in ("region", "district")
 
     @property
     def latitude(self) -> float | None:

@@ -54,6 +54,7 @@ def _target_mode(target: Path) -> int:
     except FileNotFoundError:
         return 0o666 & ~UMASK
 
+
 UMASK = os.umask(0o022)   # reading the umask means setting it; done once, at import
 
 os.umask(UMASK)

@@ -72,6 +72,7 @@ def coordinate_checks(lat, lon, iso3, country) -> np.ndarray:
             result[rest[~swapped]] = COORD_OUTSIDE
     return result
 
+
 _MAX_WARNINGS = 20
 
 

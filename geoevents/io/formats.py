@@ -21,7 +21,7 @@ import pyogrio
 from ..errors import one_line
 from ..events.record import Event
 from .atomic import atomic_path
-from .frame import coerce_frame, events_frame, flag_misplaced, frame_events
+from .frame import coerce_frame, flag_misplaced, frame_events
 from .store import EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def write_events(events, path: str | os.PathLike, format: str | None = None) -> 
     with atomic_path(path) as tmp:
         writer(frame, tmp, layer=path.stem)
     return path
+
 
 _GEOJSON_ID = "__geoevents_feature_id"
 

@@ -24,6 +24,7 @@ from .dates import parse_published
 from .datelines import DATELINE, published_from_dateline
 
 __all__ = ["MAX_ARTICLE_CHARS", "example_articles", "read_articles"]
+
 log = logging.getLogger(__name__)
 
 # Far above any real news story (a long feature is ~50k characters); anything bigger is a
@@ -43,6 +44,7 @@ PathLike = str | os.PathLike
 
 class _Bad(Exception):
     """One input item is unusable; the message is the reason shown to the user."""
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -122,6 +124,7 @@ def _title_of(text: str) -> str | None:
         return None
     return first
 
+
 _NOT_UTF8 = "not UTF-8 text; re-save it as UTF-8"
 Item = Article | Skipped
 
@@ -158,6 +161,7 @@ def _json_line_items(
             yield Skipped(origin, "invalid JSON: nested too deeply")
             continue
         yield _row_item(row, origin=origin, default_id=f"{stem}:{number}", published=published)
+
 
 _JSON_FIELDS = {name: name for name in FIELDS}
 
@@ -340,6 +344,7 @@ def _read_txt(path: Path, name: str, published: date | None) -> Iterator[Item]:
         yield _plain_article(text, article_id=path.stem, origin=name, published=published)
     except _Bad as exc:
         yield Skipped(name, str(exc))
+
 
 _READERS: dict[str, Callable[[Path, str, date | None], Iterator[Item]]] = {
     **{s: _read_txt for s in TEXT_SUFFIXES},
