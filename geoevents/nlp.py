@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+
+from .text.clean import CleanText, clean_text
 
 # Tried in order when no model is named: the official small English model, then its
 # faithful PyPI copy that geoevents depends on.
@@ -84,6 +88,70 @@ def load_pipeline(model: str | None = None):
 def has_ner(nlp) -> bool:
     """Whether the pipeline recognises named entities (no: the blank fallback pipeline)."""
     return "ner" in nlp.pipe_names
+
+
+# Longer texts are parsed in pieces of at most this many characters, cut between paragraphs
+# (else sentences, else words): spaCy refuses texts over its ``max_length``, needs about 1 GB
+# per 100,000 characters of one piece, and reading a whole article's evidence grows faster
+# than its length. Each piece is read as its own article, with offsets into the whole text.
+PIECE_CHARS = 50_000
+_CLEAN = "geoevents_clean"
+
+
+def parse_texts(nlp, texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[list]:
+    """The parsed pieces of each text, in order: one doc for any but very long texts (``PIECE_CHARS``).
+
+    Each text is cleaned of web characters first (``text.clean``); ``original(doc)`` maps a
+    piece's offsets back to the whole text as given.
+    """
+    pieces_of: dict[int, list[CleanText]] = {}
+
+    def pieces():
+        for i, text in enumerate(texts):
+            clean = clean_text(text if isinstance(text, str) else "")
+            parts = pieces_of[i] = clean.pieces(split_text(clean.text, PIECE_CHARS))
+            for k, part in enumerate(parts):
+                yield part.text, (i, k)
+
+    docs: list = []
+    for doc, (i, k) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        doc.user_data[_CLEAN] = pieces_of[i][k]
+        docs.append(doc)
+        if k == len(pieces_of[i]) - 1:
+            del pieces_of[i]
+            yield docs
+            docs = []
+
+
+def original(doc) -> CleanText:
+    """The map from a doc's offsets to the text it was parsed from (identity for a doc spaCy made alone)."""
+    clean = doc.user_data.get(_CLEAN)
+    if clean is None:
+        text = doc_text(doc)
+        clean = doc.user_data[_CLEAN] = CleanText(text, text)
+    return clean
+
+
+_CUTS = (re.compile(r"\n\s*\n\s*"), re.compile(r"\n\s*"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in consecutive pieces of at most ``size`` characters that join back into it,
+    each cut after the last paragraph break in reach, else the last sentence end, else a space."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        end = size
+        for cut in _CUTS:
+            ends = [m.end() for m in cut.finditer(window) if m.end() > size // 2]
+            if ends:
+                end = ends[-1]
+                break
+        pieces.append(text[start:start + end])
+        start += end
+    pieces.append(text[start:])
+    return pieces
 
 
 def doc_text(doc) -> str:

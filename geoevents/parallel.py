@@ -35,6 +35,7 @@ from .events import Event, EventExtractor
 from .gazetteer import Gazetteer
 from .gazetteer.index import ensure_index
 from .geoparsing import Geoparser
+from .geoparsing.geoparser import focus_countries
 from .io.formats import read_frame
 from .io.sinks import OutputError, open_sink
 from .text import Article, Skipped, read_articles
@@ -123,6 +124,7 @@ def parse_corpus(
     published: date | datetime | str | None = None,
     model: str | None = None,
     cache_dir: str | os.PathLike | None = None,
+    focus=None,
     report: Callable[[Skipped | PartitionFailure], object] | None = None,
     retries: int = DEFAULT_RETRIES,
     progress: Callable[[int, int], object] | None = None,
@@ -144,11 +146,13 @@ def parse_corpus(
 
     Every skipped file, row or article (``Skipped``) and every partition that failed after
     ``retries`` retries (``PartitionFailure``) is passed to ``report``, or logged as a warning
-    when there is none; both are also in the result. ``progress(done, total)`` is called as
+    when there is none; both are also in the result. ``focus`` ("SY,IQ") is the analyst's countries
+    of interest, a prior on where places are (``Geoparser.focus``). ``progress(done, total)`` is called as
     partitions finish. Raises ``ParallelError`` (one line) when dask is not installed, the
     scheduler cannot be reached or the workers cannot load the extractor; a bad ``output``
     raises ``OutputError`` (or ``StoreError``: a .gpkg that is not a store) before any work.
     """
+    focus = sorted(focus_countries(focus))  # a bad code is refused here, before any work
     if partitions is not None and partitions < 1:
         raise ValueError(f"partitions must be at least 1, not {partitions}")
     if retries < 0:
@@ -173,7 +177,7 @@ def parse_corpus(
             slices = split_partitions(articles, partitions or default_partitions(len(articles), workers))
             warm_up(dask_client, model=model, cache_dir=cache)
             run = _Run(slices, articles, sink, report, on_skip, retries, progress)
-            run.execute(dask_client, model, cache)
+            run.execute(dask_client, model, cache, focus)
     except BaseException:
         if sink is not None:
             sink.abort()   # a half-written output never replaces the old one
@@ -351,10 +355,10 @@ def _load_on_worker(model: str | None, cache_dir: str | None) -> tuple[str, floa
     return __version__, time.perf_counter() - started
 
 
-def _parse_partition(articles: list[Article], model: str | None, cache_dir: str | None
+def _parse_partition(articles: list[Article], model: str | None, cache_dir: str | None, focus: list[str]
                      ) -> tuple[int, list[Event], list[Skipped]]:
     """(articles parsed, their events in order, articles skipped) for one partition."""
-    extractor = _worker_extractor(model, cache_dir)
+    extractor = _worker_extractor(model, cache_dir).with_focus(focus)
     skipped: list[Skipped] = []
     events: list[Event] = []
     parsed = 0
@@ -385,13 +389,13 @@ class _Run:
         self.parsed = 0
         self.failed: list[PartitionFailure] = []
 
-    def execute(self, client, model: str | None, cache_dir: str | None) -> None:
+    def execute(self, client, model: str | None, cache_dir: str | None, focus: list[str]) -> None:
         from distributed import as_completed
 
         tag = uuid.uuid4().hex[:8]   # keys are per run: a scheduler shares results between equal keys
         futures = {}
         for index, span in enumerate(self.slices):
-            future = client.submit(_parse_partition, self.articles[span.start:span.stop], model, cache_dir,
+            future = client.submit(_parse_partition, self.articles[span.start:span.stop], model, cache_dir, focus,
                                    key=f"geoevents-{tag}-partition-{index:05d}", retries=self.retries, pure=False)
             futures[future] = index
         try:

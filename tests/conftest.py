@@ -31,3 +31,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data (evaluation data) is not beside this checkout")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer):
+    from geoevents.geoparsing import Geoparser
+
+    return Geoparser(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def extractor(geoparser):
+    from geoevents.events import EventExtractor
+
+    return EventExtractor(geoparser)

@@ -11,17 +11,10 @@ from hypothesis import strategies as st
 
 from geoevents.text import read_articles
 from geoevents import example_articles
-from geoevents.events import EventExtractor
-from geoevents.geoparsing import Geoparser
 from geoevents.events.record import EVENT_FIELDS, is_valid_type_pair
 
 SHARED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / \
     "coalition-strikes-euphrates.txt"
-
-
-@pytest.fixture(scope="module")
-def extractor(gazetteer):
-    return EventExtractor(Geoparser(gazetteer))
 
 
 def example(name: str):

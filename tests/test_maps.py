@@ -179,6 +179,16 @@ def test_view_frames_the_euphrates_valley_for_syria_and_iraq():
     assert 48 < south < 48.85 < north < 49.5 and 1.5 < west < 2.35 < east < 3
 
 
+def test_an_event_flagged_far_from_its_article_does_not_set_the_view():
+    from geoevents.events.record import FAR_FROM_ARTICLE
+
+    outlier = event(1, latitude=40.31, longitude=-76.59, location="Palmyra", place_check=FAR_FROM_ARTICLE)
+    page = render(make_map([event(0), outlier]))
+    (south, west), (north, east) = view_bounds(page)
+    assert west > 30 and south > 30                          # the Euphrates valley, not the Atlantic
+    assert len(payload(page)["events"]) == 2                 # still drawn
+
+
 def test_all_event_types_have_a_style_and_the_legend_is_data():
     events = [event(i, event_type=t, sub_event_type=subs[0]) for i, (t, subs) in enumerate(EVENT_TYPES.items())]
     data = payload(render(make_map(events)))

@@ -71,14 +71,6 @@ def client(cache_dir, gazetteer):
         yield dask_client
 
 
-@pytest.fixture(scope="module")
-def extractor(gazetteer):
-    from geoevents.events import EventExtractor
-    from geoevents.geoparsing import Geoparser
-
-    return EventExtractor(Geoparser(gazetteer))
-
-
 def single_process(extractor, paths) -> tuple[list, list[str]]:
     report = ReadReport()
     events = [e for _, found in extractor.extract_many(read_articles(paths, report=report), report=report)

@@ -20,7 +20,8 @@ from .. import lexicon
 from ..gazetteer.packages import country_iso3, country_name
 from ..gazetteer.place import Place
 from ..geoparsing import Geoparser, Toponym, default_geoparser
-from ..nlp import doc_text
+from ..geoparsing.geoparser import in_original
+from ..nlp import doc_text, original, parse_texts
 from ..text import Article, Skipped, article_from_text, text_key
 from ..text.datelines import dateline_end
 from .actors import COALITION, NONSTATE, STATE, ActorMention, event_actors, fill_country, find_actors, \
@@ -28,10 +29,10 @@ from .actors import COALITION, NONSTATE, STATE, ActorMention, event_actors, fill
 from .dates import DateResolver, EventDate
 from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_triggers
 from .fatalities import fatalities as count_fatalities
-from .merge import Report, dates_agree, lowest_fatalities, same_event
+from .merge import Report, dates_agree, lowest_fatalities, merge_events, report_of, same_event
 from .place import EventPlaceFinder, campaign_target, focus_place, geo_precision, in_description, \
     in_reporting_frame, is_near, locates_the_attacker, main_country, town_of_same_name, with_coordinated
-from .record import EVENT_TYPE_OF, Event, make_event_id
+from .record import EVENT_TYPE_OF, FAR_FROM_ARTICLE, Event, make_event_id
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class _Draft:
     fatalities: int
     confidence: float
     generic: bool
+    far: bool = False  # the place is far from the article's other places, in a country it gives no evidence for
 
     @property
     def event_type(self) -> str:
@@ -80,6 +82,10 @@ class EventExtractor:
     def gazetteer(self):
         return self.geoparser.gazetteer
 
+    def with_focus(self, focus) -> EventExtractor:
+        """This extractor (the same pipeline, gazetteer and models) with another focus (``Geoparser.focus``)."""
+        return EventExtractor(self.geoparser.with_focus(focus), self.place_finder)
+
     # -- public ----------------------------------------------------------------------------
 
     def extract(self, text: str, published=None, source: str | None = None, article_id: str | None = None,
@@ -88,8 +94,8 @@ class EventExtractor:
         return self.extract_article(article)
 
     def extract_article(self, article: Article) -> list[Event]:
-        doc = self.geoparser.nlp(article.text)
-        return self.events(doc, article)
+        [pieces] = parse_texts(self.geoparser.nlp, [article.text])
+        return self._analyse(article, pieces)[0]
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = 16,
                      report: Callable[[Skipped], None] | None = None) -> Iterator[tuple[Article, list[Event]]]:
@@ -106,10 +112,9 @@ class EventExtractor:
             batch = [a for _, a in zip(range(batch_size), pending)]
             if not batch:
                 return
-            for article, doc in zip(batch, self.geoparser.nlp.pipe([a.text for a in batch])):
+            for article, pieces in zip(batch, parse_texts(self.geoparser.nlp, [a.text for a in batch])):
                 try:
-                    toponyms = self.geoparser.toponyms(doc)
-                    yield article, self.events(doc, article, toponyms), toponyms
+                    yield article, *self._analyse(article, pieces)
                 except Exception as exc:  # one bad article never stops a batch
                     log.debug("extraction failed", exc_info=True)
                     skipped = Skipped(article.origin or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -119,6 +124,23 @@ class EventExtractor:
                         log.warning(skipped.line())
 
     # -- one article -----------------------------------------------------------------------
+
+    def _analyse(self, article: Article, pieces: list) -> tuple[list[Event], list[Toponym]]:
+        """The events and toponyms of an article parsed in pieces (one for all but very long texts)."""
+        events: list[Event] = []
+        toponyms: list[Toponym] = []
+        for doc in pieces:
+            found = self.geoparser.toponyms(doc)
+            earlier = len(events)
+            for event in self.events(doc, article, found):
+                # A long article can report one event in two pieces: one record, as within a piece.
+                twin = next((i for i in range(earlier) if same_event(report_of(events[i]), report_of(event))), None)
+                if twin is None:
+                    events.append(event)
+                else:
+                    events[twin] = merge_events(events[twin], event)
+            toponyms += in_original(doc, found)
+        return events, toponyms
 
     def events(self, doc, article: Article, toponyms: list[Toponym] | None = None) -> list[Event]:
         """The events of a parsed article; ``toponyms`` when the doc was already geoparsed."""
@@ -169,11 +191,11 @@ class EventExtractor:
             date = context.dates.event_date(_without_dateline(sent.text), anchor=anchor)
             generic = all(t.generic for t in group)
             confidence = 0.6 if generic else 0.9
-            for k, (place, mention, near, place_conf) in enumerate(places or [(None, None, False, 0.0)]):
+            for k, (place, mention, near, place_conf, far) in enumerate(places or [(None, None, False, 0.0, False)]):
                 drafts.append(_Draft(
                     sub_type, lead, sent, place, mention, near, date, actor1, actor2,
                     dead if k == 0 else 0,  # one figure per report, not once per place
-                    round(confidence * (place_conf if place is not None else 1.0), 3), generic))
+                    round(confidence * (place_conf if place is not None else 1.0), 3), generic, far))
         return drafts
 
     def _event_places(self, sent, trigger: Trigger, toponyms: list[Toponym]) -> list[tuple]:
@@ -189,15 +211,16 @@ class EventExtractor:
                 continue  # "warships in the Mediterranean fired missiles at ...": where the attack came from
             top = next((t for t in toponyms if t.start < end and start < t.end and t.resolved is not None
                         and not t.metonymic), None)
+            far = False
             if top is not None:
-                place, confidence = town_of_same_name(top), max(top.confidence, 0.3)
+                place, confidence, far = town_of_same_name(top), max(top.confidence, 0.3), top.far_from_others
                 start, end = top.start, top.end
             else:
                 place = self._lookup(doc_text(sent.doc)[start:end], toponyms)
                 confidence = 0.5
             if place is None:
                 continue
-            out.append((place, (start, end), is_near(sent.doc, start, end), confidence))
+            out.append((place, (start, end), is_near(sent.doc, start, end), confidence, far))
         return out
 
     def _lookup(self, name: str, toponyms: list[Toponym]) -> Place | None:
@@ -213,11 +236,16 @@ class EventExtractor:
         actor_country = country or (country_name(context.country) if context.country else None)
         key = article.id or text_key(article.text)
         trigger_word = d.sent.doc[d.trigger.index].text
+        source = original(d.sent.doc)
+        # The sentence without the spaces around it (a scraped page pads with "&nbsp;"), as the article wrote it.
+        sent = d.sent.text
+        lead = len(sent) - len(sent.lstrip())
+        sent_start, sent_end = source.to_original(d.sent.start_char + lead, d.sent.start_char + len(sent.rstrip()))
         actor1, actor2 = fill_country(d.actor1, actor_country), fill_country(d.actor2, actor_country)
         if actor2 == actor1:  # merged reports or "the group" resolved back to the attacker: no one fights itself
             actor2 = None
         return Event(
-            event_id=make_event_id(key, d.sent.start_char, d.sub_event_type, trigger_word,
+            event_id=make_event_id(key, sent_start, d.sub_event_type, trigger_word,
                                    (place.geonameid if place else None) or (d.mention and d.mention[0])),
             event_date=d.date.date.isoformat() if d.date.date else None,
             time_precision=d.date.precision if d.date.date else None,
@@ -236,12 +264,13 @@ class EventExtractor:
             fatalities=d.fatalities,
             source=article.source,
             source_url=article.url,
-            notes=" ".join(d.sent.text.split()),
+            notes=" ".join(source.original[sent_start:sent_end].split()),  # the sentence as the article wrote it
             geonameid=place.geonameid if place else None,
             confidence=d.confidence,
             trigger=trigger_word,
             article_id=article.id,
             published=article.published.isoformat() if article.published else None,
+            place_check=FAR_FROM_ARTICLE if d.far else None,
             extra=dict(article.metadata),
         )
 
@@ -321,7 +350,7 @@ def _absorb(into: _Draft, other: _Draft) -> None:
     into.actor1 = into.actor1 or other.actor1
     into.actor2 = into.actor2 or other.actor2
     if into.mention is None and other.mention is not None:
-        into.place, into.mention, into.near = other.place, other.mention, other.near
+        into.place, into.mention, into.near, into.far = other.place, other.mention, other.near, other.far
     if into.generic and not other.generic:
         into.trigger, into.generic = other.trigger, False
     into.confidence = max(into.confidence, other.confidence)
@@ -347,6 +376,8 @@ def default_extractor(model: str | None = None) -> EventExtractor:
     return _default
 
 
-def extract_events(text: str, published=None, source: str | None = None, model: str | None = None) -> list[Event]:
-    """Events in one article's text: ``published`` (a date or ISO string) dates relative expressions."""
-    return default_extractor(model).extract(text, published=published, source=source)
+def extract_events(text: str, published=None, source: str | None = None, model: str | None = None,
+                   focus=None) -> list[Event]:
+    """Events in one article's text: ``published`` (a date or ISO string) dates relative expressions;
+    ``focus`` ("SY,IQ") the countries the analyst works on, a prior on where places are."""
+    return default_extractor(model).with_focus(focus).extract(text, published=published, source=source)

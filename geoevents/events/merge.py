@@ -33,6 +33,11 @@ class Report:
     stated: bool = True  # the date comes from the report's own words, not a default
 
 
+def report_of(event: Event) -> Report:
+    """What the same-event rule reads of a finished event record."""
+    return Report(event.sub_event_type, event.latitude, event.longitude, event.event_date)
+
+
 def same_event(a: Report, b: Report) -> bool:
     """The same sub-event type, places within ``SAME_EVENT_KM`` (or neither placed), and dates that agree:
     the same day, or one of the two not stated by its text (unknown, or the publication-date default)."""

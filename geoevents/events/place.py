@@ -44,8 +44,9 @@ from spacy.tokens import Doc
 from .. import lexicon
 from ..gazetteer.place import Place
 from ..geoparsing import Toponym, default_geoparser
-from ..geoparsing.names import ADMIN_SUFFIXES
+from ..geoparsing.names import ADMIN_SUFFIXES, DIRECTIONS, POSSESSIVES
 from ..linear import linear_score, read_weights, softmax, weights_json
+from ..nlp import doc_text, original, parse_texts
 from .place_features import SPEECH_VERBS, Candidate, PlaceFacts, find_candidates, overlap_groups, sentence_features
 
 WEIGHTS_FILE = "event_place_weights.json"  # in geoevents/data/
@@ -147,9 +148,16 @@ class EventPlaceFinder:
         Each text is taken as one sentence, whatever spaCy's sentence splitter says.
         """
         out = []
-        docs = self.nlp.pipe((text for text, _ in items), batch_size=batch_size)
-        for doc, (_, trigger) in zip(docs, items):
-            out.append(self.locations(doc, tuple(trigger)))
+        parsed = parse_texts(self.nlp, (text for text, _ in items), batch_size=batch_size)
+        for pieces, (_, trigger) in zip(parsed, items):
+            spans = []
+            for doc in pieces:  # the piece holding the trigger (one for any sentence)
+                source = original(doc)
+                start, end = source.to_clean(*trigger)
+                if 0 <= start < len(doc_text(doc)):
+                    spans = [source.to_original(*span) for span in self.locations(doc, (start, end))]
+                    break
+            out.append(spans)
         return out
 
     # -- internals -------------------------------------------------------------------------
@@ -190,6 +198,7 @@ def trigger_token(doc, trigger):
 # Words next to a town that make its location approximate: "near Mayadin", "the Raqqa countryside".
 _NEAR_BEFORE = lexicon.words("near_before")
 _NEAR_AFTER = lexicon.words("near_after")
+_POSSESSIVE = frozenset({*POSSESSIVES, "'", "’"})
 
 
 def with_coordinated(doc, spans: list[tuple[int, int]], toponyms: list[Toponym]) -> list[tuple[int, int]]:
@@ -304,8 +313,9 @@ def is_near(doc, start: int, end: int) -> bool:
     if span is None:
         return False
     before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
-    after = {t.lower_ for t in doc[span.end:span.end + 2]}
-    return bool(before & _NEAR_BEFORE or after & _NEAR_AFTER)
+    # "Aleppo's western countryside": past a possessive and compass words to the noun they qualify.
+    after = [t.lower_ for t in doc[span.end:span.end + 4] if t.lower_ not in _POSSESSIVE and t.lower_ not in DIRECTIONS]
+    return bool(before & _NEAR_BEFORE or set(after[:2]) & _NEAR_AFTER)
 
 
 def geo_precision(place: Place, named: bool, near: bool) -> int:
@@ -318,6 +328,8 @@ def geo_precision(place: Place, named: bool, near: bool) -> int:
         return 2 if place.is_town else 3
     if place.is_town:
         return 2 if near else 1
+    if near and not place.is_country:
+        return 2  # "the Daraa countryside", the province's: part of a region
     if place.feature_class == "A" and place.feature_code in ("ADM2", "ADM3", "ADM4", "ADMD"):
         return 2
     return 3

@@ -61,8 +61,10 @@ EVENT_FIELDS: tuple[str, ...] = (
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type",
     "actor1", "actor2", "location", "latitude", "longitude", "geo_precision",
     "country", "iso3", "admin1", "admin2", "fatalities", "source", "source_url", "notes",
-    "geonameid", "confidence", "trigger", "article_id", "published",
+    "geonameid", "confidence", "trigger", "article_id", "published", "place_check",
 )
+# ``place_check`` values: why an analyst should look at an event's place (None: nothing to say).
+FAR_FROM_ARTICLE = "far from the article's other places"
 
 
 def is_valid_type_pair(event_type: str, sub_event_type: str) -> bool:
@@ -103,6 +105,7 @@ class Event:
     trigger: str = ""
     article_id: str | None = None
     published: str | None = None
+    place_check: str | None = None  # FAR_FROM_ARTICLE, or None
     extra: dict = field(default_factory=dict, repr=False)  # the article's unknown metadata fields
 
     def __repr__(self) -> str:
@@ -143,7 +146,8 @@ class Event:
             ("actors", f"{self.actor1 or '?'} vs {self.actor2 or '?'}"),
             ("location", ", ".join(dict.fromkeys(p for p in (self.location, self.admin1, self.country) if p))
              or "unknown"),
-            ("coordinates", f"{coords}{precision(self.geo_precision, GEO_PRECISION)}"),
+            ("coordinates", f"{coords}{precision(self.geo_precision, GEO_PRECISION)}"
+                            f"{f' — {self.place_check}' if self.place_check else ''}"),
             ("fatalities", str(self.fatalities)),
             ("source", self.source_url or self.source or self.article_id or ""),
             ("notes", self.notes),

@@ -1,8 +1,10 @@
 """Read user-supplied gazetteer files (GeoNames dumps, event-dataset place CSVs) into records.
 
 Every reader streams its file row by row (zips are read member-in-place, never extracted),
-and every problem the user can fix (missing file, wrong format, corrupt zip, bad row)
-surfaces as a one-line ``GazetteerSourceError`` naming the file, never as a raw traceback.
+and every problem the user can fix (missing file, wrong format, corrupt zip, too many bad
+rows) surfaces as a one-line ``GazetteerSourceError`` naming the file, never as a raw
+traceback. A few malformed rows are skipped and counted (``RowTally``): one damaged line
+should not cost a user the other twelve million rows of a GeoNames dump.
 """
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TypeVar
 
 from .. import lexicon
 from .records import Admin1Code, AlternateName, GazetteerSourceError, PlaceRecord
@@ -30,6 +33,7 @@ __all__ = [
     "read_admin1_codes",
     "read_places_csv",
     "detect_source_kind",
+    "RowTally",
 ]
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,10 @@ log = logging.getLogger(__name__)
 GEONAMES_COLUMNS = 19
 ALTERNATE_NAMES_COLUMNS = (8, 10)  # older ``alternateNames`` dumps lack the from/to columns
 ADMIN1_COLUMNS = 4
+
+# More malformed rows than this share means a wrong or badly damaged file: refused whole.
+MAX_MALFORMED_SHARE = 0.01
+_PROBLEMS_NAMED = 3  # how many malformed lines a message quotes
 
 # alternateNames "languages" that are really identifiers, links or postcodes, not names.
 CODE_LANGUAGES = lexicon.words("code_languages")
@@ -61,7 +69,60 @@ _UCDP_QUALIFIER = re.compile(
 _EXTRA_COUNTRY_NAMES = lexicon.mapping("country_spellings")
 
 
-def read_geonames(path: str | Path) -> Iterator[PlaceRecord]:
+@dataclass
+class RowTally:
+    """The rows of one file a reader skipped: malformed ones, and place-list rows without a place.
+
+    Pass one to a reader to learn what it skipped; a reader given none logs it as a warning.
+    """
+
+    path: Path
+    rows: int = 0  # data rows read, skipped ones included
+    malformed: int = 0
+    problems: list[str] = field(default_factory=list)  # the first few, "line 58: latitude 'north' is not a number"
+    unplaced: int = 0  # well-formed place-list rows without a name or usable coordinates (UCDP's unknown sites)
+
+    def skip_malformed(self, line: int, problem: str) -> None:
+        self.malformed += 1
+        if len(self.problems) < _PROBLEMS_NAMED:
+            self.problems.append(f"line {line}: {problem}")
+
+    def summary(self) -> str:
+        """What was skipped, in a few words naming the first malformed lines; "" when nothing was."""
+        parts = []
+        if self.malformed:
+            parts.append(f"skipped {self.malformed} malformed row{'s' if self.malformed != 1 else ''} "
+                         f"of {self.rows} ({self._quoted_problems()})")
+        if self.unplaced:
+            parts.append(f"skipped {self.unplaced} rows without a name or valid coordinates")
+        return "; ".join(parts)
+
+    def check(self) -> None:
+        """Refuse the file when it has no rows or too many malformed ones."""
+        if not self.rows:
+            raise GazetteerSourceError(self.path, "contains no rows")
+        if self.malformed > self.rows * MAX_MALFORMED_SHARE:
+            raise GazetteerSourceError(
+                self.path, f"{self.malformed} of {self.rows} rows are malformed, more than the "
+                           f"{MAX_MALFORMED_SHARE:.0%} tolerated: {self._quoted_problems()}")
+
+    def _quoted_problems(self) -> str:
+        more = "; ..." if self.malformed > len(self.problems) else ""
+        return "; ".join(self.problems) + more
+
+
+@contextmanager
+def _tallied(path: Path, tally: RowTally | None) -> Iterator[RowTally]:
+    """The tally a reader counts into, checked once the whole file is read (not when reading stops early)."""
+    own = tally is None
+    tally = RowTally(path) if own else tally
+    yield tally
+    tally.check()
+    if own and tally.summary():
+        log.warning("%s: %s", path, tally.summary())
+
+
+def read_geonames(path: str | Path, tally: RowTally | None = None) -> Iterator[PlaceRecord]:
     """Yield the places of a GeoNames ``geoname`` table: a ``.txt`` or a GeoNames ``.zip``.
 
     Accepts ``allCountries``, per-country ``XX`` and ``citiesN`` files. The ascii name and
@@ -69,78 +130,45 @@ def read_geonames(path: str | Path) -> Iterator[PlaceRecord]:
     """
     path = Path(path)
     source = "geonames:" + path.name
-    seen_row = False
-    with _open_text(path, (".txt",)) as stream:
-        for n, fields in _tab_rows(path, stream):
-            _check_columns(path, n, fields, (GEONAMES_COLUMNS,), seen_row, "GeoNames geoname table")
-            try:
-                place = _geonames_place(fields, source)
-            except ValueError as exc:
-                raise _row_error(path, n, exc, seen_row, "GeoNames geoname table") from None
-            seen_row = True
-            yield place
-    if not seen_row:
-        raise GazetteerSourceError(path, "contains no rows")
+    with _tallied(path, tally) as tally, _open_text(path, (".txt",)) as stream:
+        yield from _tab_records(path, stream, (GEONAMES_COLUMNS,), "GeoNames geoname table",
+                                lambda fields: _geonames_place(fields, source), tally)
 
 
-def read_alternate_names(path: str | Path) -> Iterator[AlternateName]:
+def read_alternate_names(path: str | Path, tally: RowTally | None = None) -> Iterator[AlternateName]:
     """Yield the names of a GeoNames ``alternateNamesV2`` (or older ``alternateNames``) dump.
 
     Code pseudo-languages (iata, icao, link, post ...) and historic or colloquial names are
     skipped: they would only make the geoparser match codes, links and outdated names.
     """
     path = Path(path)
-    seen_row = False
-    with _open_text(path, (".txt",)) as stream:
-        for n, fields in _tab_rows(path, stream):
-            _check_columns(path, n, fields, ALTERNATE_NAMES_COLUMNS, seen_row, "GeoNames alternateNames table")
-            try:
-                _int(fields[0], "alternateNameId")
-                geonameid = _int(fields[1], "geonameid")
-            except ValueError as exc:
-                raise _row_error(path, n, exc, seen_row, "GeoNames alternateNames table") from None
-            seen_row = True
-            language, name = fields[2].strip(), fields[3].strip()
-            is_colloquial, is_historic = fields[6].strip(), fields[7].strip()
-            if language in CODE_LANGUAGES or is_colloquial == "1" or is_historic == "1":
-                continue
-            if not name or _URL.match(name):
-                continue
-            yield AlternateName(geonameid=geonameid, name=name, language=language)
-    if not seen_row:
-        raise GazetteerSourceError(path, "contains no rows")
+    with _tallied(path, tally) as tally, _open_text(path, (".txt",)) as stream:
+        yield from _tab_records(path, stream, ALTERNATE_NAMES_COLUMNS, "GeoNames alternateNames table",
+                                _alternate_name, tally)
 
 
-def read_admin1_codes(path: str | Path) -> Iterator[Admin1Code]:
+def read_admin1_codes(path: str | Path, tally: RowTally | None = None) -> Iterator[Admin1Code]:
     """Yield the rows of GeoNames ``admin1CodesASCII.txt`` (``IQ.15``, name, ascii name, id)."""
     path = Path(path)
-    seen_row = False
-    with _open_text(path, (".txt",)) as stream:
-        for n, fields in _tab_rows(path, stream):
-            _check_columns(path, n, fields, (ADMIN1_COLUMNS,), seen_row, "GeoNames admin1CodesASCII table")
-            try:
-                record = _admin1_code(fields)
-            except ValueError as exc:
-                raise _row_error(path, n, exc, seen_row, "GeoNames admin1CodesASCII table") from None
-            seen_row = True
-            yield record
-    if not seen_row:
-        raise GazetteerSourceError(path, "contains no rows")
+    with _tallied(path, tally) as tally, _open_text(path, (".txt",)) as stream:
+        yield from _tab_records(path, stream, (ADMIN1_COLUMNS,), "GeoNames admin1CodesASCII table",
+                                _admin1_code, tally)
 
 
-def read_places_csv(path: str | Path) -> Iterator[PlaceRecord]:
+def read_places_csv(path: str | Path, tally: RowTally | None = None) -> Iterator[PlaceRecord]:
     """Yield the distinct places of an event-dataset CSV (UCDP GED, ACLED or any similar list).
 
-    The delimiter (comma, semicolon or tab) is taken from the header line. Rows without a
-    name or with unusable coordinates are skipped and their count logged as a warning.
-    Each place gets a negative id hashed from its name and rounded coordinates, so
-    rebuilding an index from the same file gives the same ids.
+    The delimiter (comma, semicolon or tab) is taken from the header line. Rows cut short
+    (fewer cells than the name and coordinate columns need) are malformed; rows without a
+    name or with unusable coordinates are skipped too, but are common in event data and
+    never refuse the file. Each place gets a negative id hashed from its name and rounded
+    coordinates, so rebuilding an index from the same file gives the same ids.
     """
     path = Path(path)
     source = "csv:" + path.name
     seen: set[tuple[str, float, float]] = set()
-    valid = skipped = 0
-    with _open_text(path, (".csv", ".tsv", ".txt"), newline="") as stream:
+    valid = 0
+    with _tallied(path, tally) as tally, _open_text(path, (".csv", ".tsv", ".txt"), newline="") as stream:
         header_line = _read_header_line(path, stream)
         delimiter = max(CSV_DELIMITERS, key=header_line.count)
         reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
@@ -148,21 +176,16 @@ def read_places_csv(path: str | Path) -> Iterator[PlaceRecord]:
         _, header = next(rows)
         columns = _csv_columns(path, header)
         needed = max(columns["name"], columns["lat"], columns["lon"])
-        first = True
         for n, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
+            tally.rows += 1
             if len(row) <= needed:
-                if first:
-                    raise GazetteerSourceError(
-                        path, f"line {n}: {len(row)} columns, but the header has {len(header)}"
-                    )
-                skipped += 1
+                tally.skip_malformed(n, f"{len(row)} columns, but the header has {len(header)}")
                 continue
-            first = False
             place = _csv_place(row, columns, source)
             if place is None:
-                skipped += 1
+                tally.unplaced += 1
                 continue
             valid += 1
             key = (place.name, _round4(place.latitude), _round4(place.longitude))
@@ -170,8 +193,6 @@ def read_places_csv(path: str | Path) -> Iterator[PlaceRecord]:
                 continue
             seen.add(key)
             yield place
-    if skipped:
-        log.warning("%s: skipped %d rows without a name or valid coordinates", path, skipped)
     if not valid:
         raise GazetteerSourceError(path, "has no row with a name and valid latitude/longitude")
 
@@ -333,20 +354,31 @@ def _read_header_line(path: Path, stream: IO[str]) -> str:
 # --- GeoNames rows ---------------------------------------------------------------------
 
 
-def _check_columns(
-    path: Path, n: int, fields: list[str], expected: tuple[int, ...], seen_row: bool, kind: str
-) -> None:
-    if len(fields) in expected:
-        return
-    wanted = " or ".join(str(count) for count in expected)
-    problem = f"line {n}: {len(fields)} tab-separated columns, expected {wanted}"
-    # On the first row a wrong count means a wrong file, not a damaged row: say so.
-    raise GazetteerSourceError(path, problem if seen_row else f"not a {kind}: {problem}")
+_Record = TypeVar("_Record")
 
 
-def _row_error(path: Path, n: int, exc: ValueError, seen_row: bool, kind: str) -> GazetteerSourceError:
-    problem = f"line {n}: {exc}"
-    return GazetteerSourceError(path, problem if seen_row else f"not a {kind}: {problem}")
+def _tab_records(
+    path: Path, stream: IO[str], columns: tuple[int, ...], kind: str,
+    parse: Callable[[list[str]], _Record | None], tally: RowTally,
+) -> Iterator[_Record]:
+    """Parse each tab-separated row with ``parse`` (None: a row to leave out), skipping malformed ones."""
+    for n, fields in _tab_rows(path, stream):
+        if len(fields) not in columns:
+            problem = f"{len(fields)} tab-separated columns, expected {' or '.join(map(str, columns))}"
+            if not tally.rows:
+                # On the first row a wrong count means a wrong file, not a damaged row: refuse it at once.
+                raise GazetteerSourceError(path, f"not a {kind}: line {n}: {problem}")
+            tally.rows += 1
+            tally.skip_malformed(n, problem)
+            continue
+        tally.rows += 1
+        try:
+            record = parse(fields)
+        except ValueError as exc:
+            tally.skip_malformed(n, str(exc))
+            continue
+        if record is not None:
+            yield record
 
 
 def _geonames_place(fields: list[str], source: str) -> PlaceRecord:
@@ -368,6 +400,18 @@ def _geonames_place(fields: list[str], source: str) -> PlaceRecord:
         source=source,
         alternate_names=_clean_alternates(name, [fields[2], *fields[3].split(",")]),
     )
+
+
+def _alternate_name(fields: list[str]) -> AlternateName | None:
+    _int(fields[0], "alternateNameId")
+    geonameid = _int(fields[1], "geonameid")
+    language, name = fields[2].strip(), fields[3].strip()
+    is_colloquial, is_historic = fields[6].strip(), fields[7].strip()
+    if language in CODE_LANGUAGES or is_colloquial == "1" or is_historic == "1":
+        return None
+    if not name or _URL.match(name):
+        return None
+    return AlternateName(geonameid=geonameid, name=name, language=language)
 
 
 def _admin1_code(fields: list[str]) -> Admin1Code:

@@ -4,7 +4,8 @@ The index is built once into the user's cache directory and rebuilt when its sou
 change (a package upgrade, an edited curated TSV, a user dump that was added or changed).
 A build writes a temporary file and renames it into place under a file lock, so two
 processes starting at once build it once, and a build that is killed or fails on a
-corrupt user file leaves the previous index untouched.
+corrupt user file leaves the previous index untouched. ``rebuild`` reads new or changed
+user files whole before it starts, so a bad one is refused in seconds, not after the build.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .imports import read_admin1_codes, read_alternate_names, read_geonames, read_places_csv
+from .imports import RowTally, read_admin1_codes, read_alternate_names, read_geonames, read_places_csv
 from .names import COMMON_WORDS, fold, is_latin_name, looks_like_code, skeleton
 from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
 from .records import GazetteerSourceError, PlaceRecord
@@ -117,16 +118,20 @@ def rebuild(
 ) -> Path:
     """Build the index now, registering extra user files; they stay part of later rebuilds.
 
-    Files are checked by the build itself: a missing or corrupt one raises
-    ``GazetteerSourceError`` and neither the index nor the list of sources changes.
+    User files are read whole before the build starts: a missing or corrupt one, or one
+    with more than 1 % malformed rows, raises ``GazetteerSourceError`` and neither the
+    index nor the list of sources changes. The malformed rows of a file that passes are
+    skipped; the index's ``counts["skipped_rows"]`` says how many, per file.
     """
     cache_dir = cache_dir or default_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
     current = [] if reset else _available(registered_sources(cache_dir))
     merged = list({s.path: s for s in [*current, *add]}.values())
-    for source in merged:
-        _check_readable(source)
     path = cache_dir / INDEX_NAME
+    # The files the current index was built from, unchanged since, were read whole then.
+    built_from = set(read_meta(path).get("fingerprint", "").split("|"))
+    for source in merged:
+        _check_source(source, built_from, progress)
     with _build_lock(cache_dir):
         build_index(path, merged, expected_fingerprint(merged), progress)
         _write_registered_sources(cache_dir, merged)
@@ -257,9 +262,12 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
         writer.add_places(packaged.places)
         for geonameid, alias in packaged.extra_aliases:
             writer.add_alternate(geonameid, alias, trusted=True)
+        skipped_rows = {}
         for source in sources:
             say(f"importing {source.kind} {os.path.basename(source.path)}")
-            _import_user_source(writer, source)
+            skipped = _import_user_source(writer, source).summary()
+            if skipped:
+                skipped_rows[source.path] = skipped
         writer.flush()
         say("sorting names and building the spatial index")
         conn.executescript(_FINISH)
@@ -267,6 +275,7 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
             "places": conn.execute("SELECT count(*) FROM places").fetchone()[0],
             "names": conn.execute("SELECT count(*) FROM names").fetchone()[0],
             "by_source": dict(conn.execute("SELECT source, count(*) FROM places GROUP BY source")),
+            "skipped_rows": skipped_rows,
         }
         meta = {
             "province_town_shares": json.dumps(province_town_shares(conn)),
@@ -319,20 +328,25 @@ _READERS = {
 }
 
 
-def _check_readable(source: UserSource) -> None:
-    """Read the first rows of a user file so a wrong or corrupt file is refused before a long build."""
+def _check_source(source: UserSource, built_from: set[str], progress: Progress | None) -> None:
+    """Read a user file whole, as the build will, so a wrong, corrupt or badly damaged file is
+    refused before a long build rather than minutes into it; skip files in ``built_from``."""
     if source.kind not in _READERS:
         raise GazetteerSourceError(source.path, f"unknown gazetteer source kind {source.kind!r}")
     if not os.path.isfile(source.path):
         raise GazetteerSourceError(source.path, "no such file")
-    rows = _READERS[source.kind](source.path)
-    for _ in zip(range(5), rows):
+    if source.signature() in built_from:
+        return
+    if progress:
+        progress(f"checking {source.kind} {os.path.basename(source.path)}")
+    # A tally of our own keeps the reader quiet: the build reports what it skips.
+    for _ in _READERS[source.kind](source.path, RowTally(Path(source.path))):
         pass
-    rows.close()
 
 
-def _import_user_source(writer: _IndexWriter, source: UserSource) -> None:
-    rows = _READERS[source.kind](source.path)
+def _import_user_source(writer: _IndexWriter, source: UserSource) -> RowTally:
+    tally = RowTally(Path(source.path))
+    rows = _READERS[source.kind](source.path, tally)
     if source.kind in ("geonames", "places_csv"):
         writer.add_places(rows)
     elif source.kind == "alternate_names":
@@ -340,3 +354,4 @@ def _import_user_source(writer: _IndexWriter, source: UserSource) -> None:
             writer.add_alternate(row.geonameid, row.name)
     else:
         writer.add_admin_names({f"{r.country_code}.{r.admin1}": r.name for r in rows})
+    return tally

@@ -20,6 +20,7 @@ from functools import lru_cache
 from unidecode import unidecode
 
 from .. import lexicon
+from ..text.clean import plain
 
 # Marks that transliterations use for ayn and hamza, and apostrophes: dropped without a
 # space so "Qā’im" folds to "qaim" and "Tall ‘Afar" to "tall afar".
@@ -44,7 +45,8 @@ _DOUBLED = re.compile(r"(.)\1+")
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
     """Lower-case ASCII key with diacritics, glottal marks and punctuation folded away."""
-    text = unicodedata.normalize("NFKC", name).translate(_DROP_MARKS)
+    # Web characters first, as in article text: "Deir&nbsp;ez‑Zor" is "Deir ez-Zor".
+    text = unicodedata.normalize("NFKC", plain(name)).translate(_DROP_MARKS)
     # unidecode strips diacritics and maps ß, ø, ł, ı ... that NFKD alone would keep.
     text = unidecode(text).lower().translate(_DROP_MARKS)
     return _NON_ALNUM.sub(" ", text).strip()

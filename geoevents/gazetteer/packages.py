@@ -84,3 +84,10 @@ def country_iso3(iso2: str | None) -> str | None:
     """The ISO3 code ("SYR") for an ISO2 code, None when unknown."""
     row = load_countries().get(iso2) if iso2 else None
     return row.get("iso3") if row else None
+
+
+@cache
+def iso2_of(iso3: str) -> str | None:
+    """The ISO2 code for an ISO3 code ("SYR" -> "SY"), None when unknown."""
+    return next((code for code, row in load_countries().items() if row.get("iso3") == iso3.upper()), None)
+

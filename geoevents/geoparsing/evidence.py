@@ -62,6 +62,14 @@ class ArticleEvidence:
     after_the: set = field(default_factory=set)  # starts of the toponyms written after "the" ("the Atlantic")
     # id(toponym) -> coherence of each of its candidates, set once the candidates are final
     coherence: dict = field(default_factory=dict)
+    focus: frozenset = frozenset()  # the analyst's countries of interest (ISO2), read as named once each
+    country_points: list = field(default_factory=list)  # (lat, lon) of each country the article names or focuses on
+
+    def nearest_country_km(self, place: Place) -> float | None:
+        """The distance to the nearest point of a country the article names; None when it names none."""
+        if not self.country_points:
+            return None
+        return min(great_circle_km(place.latitude, place.longitude, lat, lon) for lat, lon in self.country_points)
 
     def country_share(self, cue: str, country_code: str, exclude: Toponym) -> float:
         """Share of the article's mentions of countries by ``cue`` that point at this country,
@@ -78,8 +86,11 @@ class ArticleEvidence:
         return any(self.country_share(cue, country_code, exclude) > 0 for cue in COUNTRY_CUES)
 
     @classmethod
-    def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer) -> ArticleEvidence:
+    def collect(cls, doc, toponyms: list[Toponym], gazetteer: Gazetteer, focus: frozenset = frozenset()
+                ) -> ArticleEvidence:
         countries: dict[str, Counter] = {cue: Counter() for cue in COUNTRY_CUES}
+        # A focus is a prior, not a filter: as if the article named each of its countries once.
+        countries["name"].update(focus)
         admin1s: set = set()
         own: dict = {}
         for t in toponyms:
@@ -114,7 +125,10 @@ class ArticleEvidence:
                     container_names.add(t.end + 2)
         datelines = {start for m in dateline_matches(text) for _, start in dateline_places(m)}
         after = {t.start for t in toponyms if written_after_the(text, t)}
-        return cls(countries, admin1s, containers, container_names, own, datelines, after)
+        named = {code for counts in countries.values() for code, n in counts.items() if n > 0}
+        points = [(p.latitude, p.longitude) for p in map(gazetteer.country_place, sorted(named)) if p is not None]
+        return cls(countries, admin1s, containers, container_names, own, datelines, after, focus=focus,
+                   country_points=points)
 
 
 @dataclass

@@ -30,6 +30,8 @@ class Toponym:
     # "Idlib province". Evidence for resolution, not part of the name, as in news corpora and ACLED.
     feature_word: str | None
     candidates: list[Place] = field(repr=False)
+    # Resolved far from the article's other places, in a country it gives no evidence for: an analyst should look.
+    far_from_others: bool = False
 
     def __init__(self, text: str, start: int, end: int, label: str, place: Location | Place | None = None,
                  confidence: float = 0.0, metonymic: bool = False, feature_word: str | None = None,
@@ -38,6 +40,7 @@ class Toponym:
         self.resolved = _as_place(place)
         self.confidence, self.metonymic, self.feature_word = confidence, metonymic, feature_word
         self.candidates = [_as_place(c) for c in candidates or ()]
+        self.far_from_others = False
 
     @property
     def place(self) -> Location | None:
@@ -100,6 +103,7 @@ class Toponym:
         return {
             "text": self.text, "start": self.start, "end": self.end, "label": self.label,
             "metonymic": self.metonymic, "feature_word": self.feature_word, "confidence": round(self.confidence, 4),
+            "far_from_others": self.far_from_others,
             "place": {"address": place.address, **place.raw} if place else None,
         }
 

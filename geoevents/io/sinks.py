@@ -8,6 +8,10 @@ events as articles (or partitions) finish:
 * ``.parquet`` in a partitioned run: a folder of GeoParquet files, one per partition, built
   beside the target and swapped into place at the end;
 * ``.geojson``, ``.csv`` (and ``.parquet`` in one process): written whole, atomically, at the end.
+
+``add(events)`` is called once per article (or partition) parsed, even with no events. A run
+that parsed none writes nothing: an empty output would hide that nothing was read, and would
+replace the last good one.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from pathlib import Path
 from ..events.record import Event
 from .atomic import UMASK, fsync_dir, fsync_file
 from .formats import PART_FILE, PART_NAME, output_format, write_events
-from .frame import events_frame, flag_misplaced
+from .frame import flag_misplaced
 from .store import EventStore
 
 # Events per store append: each append rewrites the store, so fewer is slower; an interruption
@@ -89,15 +93,19 @@ class _WholeFile:
     def __init__(self, path: Path):
         self.path = path
         self.events: list[Event] = []
+        self.parsed = False   # any article at all: its output is written even when it holds no events
         self.counts: dict = {}
 
     def partition(self, index: int, events: list[Event]) -> None:
         pass
 
     def add(self, events: list[Event]) -> None:
+        self.parsed = True
         self.events.extend(events)
 
     def close(self) -> None:
+        if not self.parsed:
+            return
         write_events(self.events, self.path)
         self.counts = {"written": len(self.events)}
 
@@ -133,9 +141,8 @@ class _ParquetParts:
         pass   # each partition was written when it arrived
 
     def close(self) -> None:
-        if self.counts["files"] == 0:
-            # No partition at all (no articles): an empty part still tells readers the columns.
-            events_frame([]).to_parquet(self.tmp / PART_NAME.format(0), index=False)
+        if self.counts["files"] == 0:   # no partition parsed (and no folder made): the old output stays
+            return
         os.chmod(self.tmp, 0o777 & ~UMASK)   # mkdtemp makes it private
         fsync_dir(self.tmp)
         _swap_in(self.tmp, self.target)

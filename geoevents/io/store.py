@@ -1,19 +1,21 @@
 """The GeoPackage event store: one ``events`` point layer that grows run after run, reports of one event merged.
 
-The store is an ordinary GeoPackage written by GDAL, so QGIS opens it as is: a point layer
+The store is an ordinary GeoPackage 1.2 written by GDAL, so QGIS opens it as is: a point layer
 ``events`` (EPSG:4326, the ``EVENT_FIELDS`` columns, a DATE field for ``event_date``) and an
 attributes table ``event_sources`` with one row per article report of each event.
 
-Appending is one all-or-nothing step under a lock: read the store, merge, write a complete new
-GeoPackage beside it (a copy of the old one with the two tables rewritten, so anything else an
-analyst keeps in the file, such as QGIS styles, survives), fsync, and rename it over the old
-one. A crash at any point leaves either the old store or the new one, never a mix.
+Appending is one all-or-nothing step under a lock (``FILE.lock``, removed when done): read the
+store, merge, write a complete new GeoPackage beside it (a copy of the old one with the two
+tables rewritten, so anything else an analyst keeps in the file, such as QGIS styles,
+survives), fsync, and rename it over the old one. A crash at any point leaves either the old
+store or the new one, never a mix.
 """
 from __future__ import annotations
 
 import contextlib
 import math
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ import pyogrio.errors
 
 from ..distance import great_circle_km
 from ..errors import one_line
-from ..events.merge import Report, merge_events, same_event, split_list
+from ..events.merge import Report, merge_events, report_of, same_event, split_list
 from ..events.record import EVENT_FIELDS, Event
 from .atomic import atomic_path, remove_quietly
 from .frame import DATE_FIELDS, TEXT_DTYPE, as_events, coerce_frame, events_frame, frame_events
@@ -45,6 +47,11 @@ SOURCES_LAYER = "event_sources"
 # One row per article report: ``event_id`` is the stored event it belongs to, ``report_id`` the
 # id the extractor gave it (equal to event_id for the first report).
 SOURCE_FIELDS = ("event_id", "report_id", "article_id", "source", "source_url", "notes", "published", "fatalities")
+
+# GeoPackage 1.2, not GDAL's default 1.4: the GDAL of QGIS 3.22 (Debian stable) opens 1.4 files
+# with a warning that they "may only be partially supported".
+GPKG_VERSION = "1.2"
+GPKG_USER_VERSION = 10200   # PRAGMA user_version of a GeoPackage 1.2
 
 
 class StoreError(Exception):
@@ -176,26 +183,46 @@ class EventStore:
     def _write(self, frame: gpd.GeoDataFrame, sources: pd.DataFrame) -> None:
         old = self.path if self.path.exists() and self.path.stat().st_size else None
         with atomic_path(self.path, copy_from=old) as tmp:
+            if old is not None:
+                _declare_gpkg_1_2(tmp)
             write_events_layer(frame, tmp)
             write_sources_table(sources, tmp)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """An exclusive lock on ``FILE.lock`` for the read-merge-write, so concurrent runs queue."""
+        """An exclusive lock on ``FILE.lock`` for the read-merge-write, so concurrent runs queue.
+
+        The lock file is removed when the append is done. One left by a killed run does not block
+        the next: the kernel drops a dead process's lock, only the empty file stays.
+        """
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a+b") as f:
-            if fcntl is not None:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            else:  # pragma: no cover
-                msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+        while True:
+            f = open(lock_path, "a+b")
             try:
-                yield
-            finally:
                 if fcntl is not None:
-                    fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+                    fcntl.flock(f.fileno(), fcntl.LOCK_EX)
                 else:  # pragma: no cover
-                    f.seek(0)
-                    msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+                    msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+            except BaseException:
+                f.close()
+                raise
+            # The run before us may have removed the file while we waited: a lock on it guards nothing.
+            if _is_file_at(f, lock_path):
+                break
+            f.close()
+        try:
+            yield
+            # Removed while still held, so a run waiting on it sees it gone and retries (POSIX only:
+            # Windows cannot remove an open file).
+            if fcntl is not None:
+                remove_quietly(lock_path)
+        finally:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            else:  # pragma: no cover
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+            f.close()
 
     def _refuse_if_open_for_writing(self) -> None:
         # A program editing the file in SQLite's WAL mode (QGIS does when editing) keeps writing
@@ -211,6 +238,14 @@ class EventStore:
             remove_quietly(stale)
 
 
+def _is_file_at(f, path: Path) -> bool:
+    """Whether the open file ``f`` is the file now at ``path``."""
+    try:
+        return os.path.samestat(os.fstat(f.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
 def _arrow_types(arrow_type: pa.DataType):
     """Keep Arrow's dates and nullable integers; let strings become pandas' own string dtype."""
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
@@ -224,6 +259,7 @@ def write_events_layer(frame: gpd.GeoDataFrame, path: Path) -> None:
     # become DATETIME, python dates TEXT); Int64 columns become INTEGER, with NULLs.
     pyogrio.write_dataframe(
         frame, path, layer=EVENTS_LAYER, driver="GPKG", use_arrow=True, geometry_type="Point",
+        dataset_options={"VERSION": GPKG_VERSION},
         layer_options={"IDENTIFIER": "geoevents events",
                        "DESCRIPTION": "Dated, geolocated conflict events (ACLED fields), one row per event"},
     )
@@ -233,9 +269,21 @@ def write_sources_table(sources: pd.DataFrame, path: Path) -> None:
     """(Re)write the ``event_sources`` attributes table of the GeoPackage at ``path`` through GDAL."""
     pyogrio.write_dataframe(
         sources, path, layer=SOURCES_LAYER, driver="GPKG", use_arrow=True,
+        dataset_options={"VERSION": GPKG_VERSION},
         layer_options={"IDENTIFIER": "geoevents event sources",
                        "DESCRIPTION": "One row per article report of each event in the events layer"},
     )
+
+
+def _declare_gpkg_1_2(path: Path) -> None:
+    """Mark a copy of a newer store GeoPackage 1.2 before its tables are rewritten.
+
+    ``VERSION`` only applies when GDAL creates a file; on an existing one GDAL follows the
+    file's version, and for 1.4 writes R-tree triggers that 1.2 readers do not know.
+    """
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        if db.execute("PRAGMA user_version").fetchone()[0] > GPKG_USER_VERSION:
+            db.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
 
 
 def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -315,7 +363,7 @@ class _MergePlan:
         if key is None:
             return None
         articles = split_list(event.article_id)
-        report = Report(event.sub_event_type, event.latitude, event.longitude, event.event_date)
+        report = report_of(event)
         best, best_km = None, math.inf
         for slot in self.index.get(key, ()):
             places = self._places(slot)

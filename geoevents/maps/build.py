@@ -127,10 +127,14 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
 
     lat = frame["latitude"].to_numpy(dtype=float)
     lon = frame["longitude"].to_numpy(dtype=float)
-    # The view fits the events; the places mentioned (a Washington press briefing) only when there are none.
-    points_lat = lat if len(lat) else np.array([p[1] for p in place_rows], dtype=float)
-    points_lon = lon if len(lon) else np.array([p[2] for p in place_rows], dtype=float)
-    bounds = _view_bounds(lat, lon, points_lat, points_lon)
+    # The view fits the events, leaving out those placed far from their article's other places (one
+    # namesake in Pennsylvania must not open a Syria map at world zoom); the places mentioned (a
+    # Washington press briefing) only when there are no events.
+    trusted = frame["place_check"].isna().to_numpy()
+    view_lat, view_lon = (lat[trusted], lon[trusted]) if trusted.any() else (lat, lon)
+    points_lat = view_lat if len(view_lat) else np.array([p[1] for p in place_rows], dtype=float)
+    points_lon = view_lon if len(view_lon) else np.array([p[2] for p in place_rows], dtype=float)
+    bounds = _view_bounds(view_lat, view_lon, points_lat, points_lon)
 
     fmap = EventMap(location=[(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2], zoom_start=6,
                     tiles=None, max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM, cdn=cdn, page_title=title or "geoevents map")

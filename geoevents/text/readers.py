@@ -88,11 +88,12 @@ def _article_from_row(
         # Lone surrogates (from JSON escapes) break every writer downstream.
         if value is not None and _SURROGATE.search(value):
             raise _Bad(f"field {name!r} contains invalid Unicode (an unpaired surrogate)")
-    # The row's own date wins; a blank one leaves the caller's default in place.
+    # The row's own date wins; a blank one leaves the caller's default, then the dateline's.
     try:
         published = parse_published(known.get("published")) or published
     except ValueError as exc:
         raise _Bad(f"bad published date: {exc}") from None
+    published = published or published_from_dateline(text)
     used = set(fields.values())
     metadata = {key: value for key, value in row.items() if key not in used}
     return Article(
@@ -107,8 +108,7 @@ def _plain_article(text: str, *, article_id: str, origin: str, published: date |
     if _SURROGATE.search(text):
         raise _Bad(_NOT_UTF8)
     _check_text(text)
-    if published is None:
-        published = published_from_dateline(text)
+    published = published or published_from_dateline(text)
     return Article(
         id=article_id, text=text, title=_title_of(text), published=published, origin=origin
     )
@@ -155,12 +155,32 @@ def _json_line_items(
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Skipped(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            yield Skipped(origin, _json_error(exc)[1])
             continue
         except RecursionError:
             yield Skipped(origin, "invalid JSON: nested too deeply")
             continue
         yield _row_item(row, origin=origin, default_id=f"{stem}:{number}", published=published)
+
+
+_JSON_SPACE = " \t\r\n"
+
+
+def _json_error(exc: json.JSONDecodeError) -> tuple[int, str]:
+    """(line, one-line reason) for a JSON syntax error, placed where the fault is.
+
+    The decoder skips whitespace, line ends included, before it finds that the text ended or
+    that a ',' or ':' is missing, so it points at the next line's start (column 1). The fault
+    is at the end of the line before: point just past its last character.
+    """
+    doc, pos = exc.doc, exc.pos
+    end_of_content = len(doc[:pos].rstrip(_JSON_SPACE))
+    skipped = doc[end_of_content:pos]
+    if skipped and (not doc[pos:].strip(_JSON_SPACE) or "delimiter" in exc.msg and "\n" in skipped):
+        pos = end_of_content
+    line = doc.count("\n", 0, pos) + 1
+    column = pos - doc.rfind("\n", 0, pos)
+    return line, f"invalid JSON: {exc.msg} at column {column}"
 
 
 _JSON_FIELDS = {name: name for name in FIELDS}
@@ -232,8 +252,8 @@ def _json_array_items(text: str, *, name: str, stem: str, published: date | None
         try:
             row, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield Skipped(f"{name}:{exc.lineno}",
-                          f"invalid JSON: {exc.msg} at column {exc.colno}; rest of file not read")
+            bad_line, reason = _json_error(exc)
+            yield Skipped(f"{name}:{bad_line}", f"{reason}; rest of file not read")
             return
         except RecursionError:
             yield Skipped(f"{name}:{line}", "invalid JSON: nested too deeply; rest of file not read")
@@ -246,10 +266,10 @@ def _json_array_items(text: str, *, name: str, stem: str, published: date | None
         elif text.startswith("]", pos):
             return
         else:
-            bad_line = line + text.count("\n", counted, pos)
-            yield Skipped(f"{name}:{bad_line}",
-                          "invalid JSON: expected ',' or ']' after an array element; "
-                          "rest of file not read")
+            # Placed as the decoder's own errors are: just past the element.
+            missing = json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+            bad_line, reason = _json_error(missing)
+            yield Skipped(f"{name}:{bad_line}", f"{reason}; rest of file not read")
             return
 
 
@@ -274,10 +294,44 @@ def _read_csv(path: Path, name: str, published: date | None) -> Iterator[Item]:
         csv.field_size_limit(previous)
 
 
+class _CsvLines:
+    """A CSV file's lines for csv.reader, numbered; keeps the lines of the record being read so
+    that lines a broken record swallowed can be read again."""
+
+    def __init__(self, stream: Iterable[str]) -> None:
+        self._lines = enumerate(stream, start=1)
+        self._again: list[tuple[int, str]] = []  # a stack: the next line to read is last
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        item = self._again.pop() if self._again else next(self._lines)
+        self.taken.append(item)
+        return item[1]
+
+    def read_again(self, lines: list[tuple[int, str]]) -> None:
+        self._again.extend(reversed(lines))
+
+
+def _well_formed(lines: list[tuple[int, str]]) -> bool:
+    """Whether a record is strict CSV. A quote never closed runs on to the end of the file or to
+    the next quote (usually one opening a later field, so followed by text, not a comma): the
+    lenient reader swallows the rows in between, the strict one fails."""
+    try:
+        for _ in csv.reader((line for _, line in lines), strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
+
+
 def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[Item]:
     # surrogateescape: a bad byte spoils only its own row, which we then skip.
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
-        reader = csv.reader(stream)
+        lines = _CsvLines(stream)
+        reader = csv.reader(lines)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -295,22 +349,27 @@ def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[It
             yield Skipped(f"{name}:1", "no 'text' column in the CSV header "
                                        f"(columns: {', '.join(keys) or 'none'})")
             return
-        last_line = reader.line_num
         while True:
-            start = last_line + 1
-            origin = f"{name}:{start}"
+            lines.taken = []
             try:
                 values = next(reader)
+                problem = None
             except StopIteration:
                 return
             except csv.Error as exc:
-                # The reader has consumed the bad record and can go on with the next one.
-                yield Skipped(origin, f"invalid CSV: {exc}")
-                if reader.line_num <= last_line:
-                    return
-                last_line = reader.line_num
+                values, problem = [], f"invalid CSV: {exc}"
+            if not lines.taken:  # nothing read: no way on
+                return
+            start, end = lines.taken[0][0], lines.taken[-1][0]
+            origin = f"{name}:{start}"
+            if problem is None and end > start and not _well_formed(lines.taken):
+                problem = (f"unterminated quote: the quoted field opened here is never closed (it ran "
+                           f"on to line {end}); the lines after this one are read again as rows")
+            if problem:
+                # Only this row is lost: lines the broken record swallowed may be good rows.
+                yield Skipped(origin, problem)
+                lines.read_again(lines.taken[1:])
                 continue
-            last_line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
             if any(_SURROGATE.search(v) for v in values):
@@ -475,7 +534,7 @@ def read_articles(
     article; id = file stem), ``.jsonl``/``.ndjson``/``.json`` and ``.csv`` (fields ``id,
     title, text, url, source, published``; other fields go to ``metadata``); a folder is
     read recursively in name order. ``published`` applies to articles that give none of
-    their own; a plain-text article without either takes the date of its wire dateline.
+    their own; an article without either takes the date of its wire dateline.
 
     Every unusable file or row is passed to ``report`` as a ``Skipped`` record (or logged
     when there is no report) and reading goes on. Only a bad ``published`` argument raises
