@@ -37,8 +37,8 @@ PLACES = [("Abu Kamal", 34.452, 40.919, "SYR", "Syria"), ("Mayadin", 35.021, 40.
           ("Mosul", 36.335, 43.119, "IRQ", "Iraq"), ("Tal Afar", 36.377, 42.449, "IRQ", "Iraq"),
           ("Hawija", 35.328, 43.763, "IRQ", "Iraq"), ("Ramadi", 33.420, 43.300, "IRQ", "Iraq"),
           ("Fallujah", 33.350, 43.783, "IRQ", "Iraq"), ("Baghdad", 33.315, 44.366, "IRQ", "Iraq")]
-ACTORS = ["Islamic State (Syria)", "Military Forces of Syria (2000-)", "SDF", "US-led Coalition",
-          "Military Forces of Iraq (2014-)", "Popular Mobilization Forces", "Civilians (Syria)", None]
+ACTORS = ["Islamic State (Syria)", "Military Forces of Syria (2000-2024)", "QSD: Syrian Democratic Forces",
+          "Global Coalition Against Daesh", "Military Forces of Iraq (2014-2018)", "Popular Mobilization Forces", "Civilians (Syria)", None]
 
 
 def synthetic_events(n: int, seed: int = 5) -> list[Event]:

@@ -170,6 +170,34 @@ def _parser() -> argparse.ArgumentParser:
                     '{"text", "spans": [{"start", "end", "label": "VERB" | "LOCATION"}]}.')
     event_locations.add_argument("file", type=Path, metavar="FILE.jsonl")
     event_locations.set_defaults(run=_eval_event_locations)
+    eval_events = eval_commands.add_parser(
+        "events", parents=[common, json_flag, model_flag], help="score events against a UCDP GED export",
+        description="Extract events from each row's source_headline (published on its source_date) of a UCDP GED "
+                    "CSV export and score them against UCDP's coding: located (an event within 25 km of the row's "
+                    "point), dated (an event dated within a day of date_start..date_end), both (one event), type "
+                    "(UCDP type of violence implied by the ACLED event type) and deaths (fatalities within "
+                    "low..high); overall, by where_prec and by type of violence. Bad rows are skipped and counted.")
+    eval_events.add_argument("file", type=Path, metavar="FILE.csv")
+    eval_events.add_argument("--where-prec", type=_positive_int, default=None, metavar="N",
+                             help="only rows with this where_prec (1: the exact place)")
+    eval_events.add_argument("--date-prec", type=_positive_int, default=None, metavar="N",
+                             help="only rows with this date_prec (1: the exact day)")
+    eval_events.add_argument("--year", type=_positive_int, default=None, metavar="YYYY",
+                             help="only rows whose event starts in this year (e.g. the year a model never trained on)")
+    eval_events.add_argument("--limit", type=_positive_int, default=None, metavar="N",
+                             help="score only the first N rows (after filtering)")
+    eval_events.set_defaults(run=_eval_events)
+    event_types = eval_commands.add_parser(
+        "event-types", parents=[common, json_flag, model_flag], help="score event typing on CASE 2021 task 2",
+        description="Extract events from each snippet of a CASE 2021 task 2 TSV (id, EventSnippet, SubType) and "
+                    "score the first event's sub-event type against the gold SubType (mapped one-to-one onto "
+                    "ACLED's 25 sub-event types): top-1 accuracy, macro-F1, the share of conflict snippets giving "
+                    "no event, and 'quiet', the share of non-conflict snippets (disasters, crime, diplomacy) "
+                    "giving none. Bad rows are skipped and counted.")
+    event_types.add_argument("file", type=Path, metavar="FILE.tsv")
+    event_types.add_argument("--limit", type=_positive_int, default=None, metavar="N",
+                             help="score only the first N snippets")
+    event_types.set_defaults(run=_eval_event_types)
     return parser
 
 
@@ -331,14 +359,21 @@ def _geoparse(args) -> int:
     return 0
 
 
-def _eval_toponyms(args) -> int:
+def _read_gold(read, path: Path, **options) -> tuple[list, dict]:
+    """A gold file read leniently by ``read``, and its counts (rows skipped and why); one line when unreadable."""
     from . import evaluate
 
     counts: dict = {}
     try:
-        corpus = evaluate.read_corpus(args.corpus, counts=counts)
+        return read(path, counts=counts, **options), counts
     except evaluate.CorpusError as exc:
         raise UserError(str(exc)) from None
+
+
+def _eval_toponyms(args) -> int:
+    from . import evaluate
+
+    corpus, counts = _read_gold(evaluate.read_corpus, args.corpus)
     parser = _geoparser(args)
     with _progress(args, total=len(corpus)) as progress:
         advance = _up_to(progress, f"{args.mode}: {args.corpus.name}")
@@ -560,6 +595,45 @@ def _eval_event_locations(args) -> int:
     else:
         for key, value in scores.items():
             print(f"{key:<16} {value:.4f}" if isinstance(value, float) else f"{key:<16} {value}")
+    return 0
+
+
+def _eval_events(args) -> int:
+    from . import evaluate
+
+    rows, counts = _read_gold(evaluate.read_ucdp, args.file, where_prec=args.where_prec, date_prec=args.date_prec)
+    if not rows:
+        reasons = "; ".join(f"{reason}: {n}" for reason, n in counts["skip_reasons"].items())
+        raise UserError(f"{args.file}: no rows to score ({counts['rows']} read, {counts['filtered_out']} filtered "
+                        f"out, {counts['skipped']} skipped{': ' + reasons if reasons else ''})")
+    if args.year:
+        rows = [row for row in rows if row.date_start.year == args.year]
+        if not rows:
+            raise UserError(f"{args.file}: no rows of {args.year} to score")
+    rows = rows[:args.limit]
+    extractor = _extractor(args)
+    with _progress(args, total=len(rows)) as progress:
+        scores = evaluate.evaluate_ucdp(rows, extractor, where_prec=args.where_prec, date_prec=args.date_prec,
+                                        progress=_up_to(progress, f"UCDP events: {args.file.name}"))
+    scores.update(skipped=counts["skipped"], filtered_out=counts["filtered_out"],
+                  skip_reasons=counts["skip_reasons"])
+    scores["filters"].update(limit=args.limit, year=args.year)
+    print(json.dumps(scores) if args.json else evaluate.format_ucdp_table(scores))
+    return 0
+
+
+def _eval_event_types(args) -> int:
+    from . import evaluate
+
+    snippets, counts = _read_gold(evaluate.read_case_snippets, args.file)
+    snippets = snippets[:args.limit]
+    extractor = _extractor(args)
+    with _progress(args, total=len(snippets)) as progress:
+        scores = evaluate.evaluate_event_types(snippets, extractor,
+                                               progress=_up_to(progress, f"event types: {args.file.name}"))
+    scores.update(skipped=counts["skipped"], skip_reasons=counts["skip_reasons"],
+                  unknown_codes=counts["unknown_codes"])
+    print(json.dumps(scores) if args.json else evaluate.format_event_types_table(scores))
     return 0
 
 

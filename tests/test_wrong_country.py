@@ -41,7 +41,7 @@ def test_a_far_place_with_no_supported_alternative_is_flagged(extractor, geopars
     flagged = [e for e in events if e.place_check == FAR_FROM_ARTICLE]
     assert [e.country for e in flagged] == ["Tunisia"]
     assert all(e.place_check is None for e in events if e.country == "Syria")
-    assert EVENT_FIELDS[-1] == "place_check"
+    assert EVENT_FIELDS.index("place_check") == EVENT_FIELDS.index("published") + 1
 
 
 def test_focus_is_a_prior_on_resolution(geoparser):
@@ -82,3 +82,22 @@ def test_cli_focus_flag(cache_dir, gazetteer, tmp_path):
 def test_the_countryside_of_a_place_is_near_it(extractor, text, precision):
     [event] = extractor.extract(text, published="2018-02-02")
     assert event.geo_precision == precision, event
+
+
+# -- the event's own place, as specific as the text says -------------------------------------
+
+@pytest.mark.parametrize("text, name, near", [
+    ("Warplanes struck Kafr Hamra village in the Aleppo countryside on Monday.", "Kafr Hamra", "Aleppo"),
+    ("Clashes erupted in the village of Umm al-Kouf in the Idlib countryside.", "Umm al-Kouf", "Idlib"),
+    ("Turkish drones struck Qaramokh, a village near Kobani.", "Qaramokh", "Kobani"),
+])
+def test_a_village_the_gazetteer_lacks_keeps_its_name_and_takes_the_point_of_the_finest_place_known(
+        extractor, geoparser, text, name, near):
+    from geoevents.events.record import PLACE_NOT_FOUND
+
+    [event] = extractor.extract(text, published="2018-02-02")
+    assert (event.location, event.place_check, event.geo_precision) == (name, PLACE_NOT_FOUND, 2)
+    assert event.geonameid is None  # the point is the stand-in's, the id would claim more
+    [stand_in] = [t for t in geoparser.geoparse(text) if t.resolved is not None]
+    assert (event.latitude, event.longitude) == (stand_in.latitude, stand_in.longitude)
+    assert stand_in.text == near

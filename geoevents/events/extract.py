@@ -9,6 +9,7 @@ event become one record (``merge``).
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,18 +25,23 @@ from ..geoparsing.geoparser import in_original
 from ..nlp import doc_text, original, parse_texts
 from ..text import Article, Skipped, article_from_text, text_key
 from ..text.datelines import dateline_end
-from .actors import COALITION, NONSTATE, STATE, ActorMention, event_actors, fill_country, find_actors, \
-    main_air_actor, main_armed_group
+from .actors import COALITION, NONSTATE, STATE, ActorMention, acled_codes, dated_name, event_actors, fill_country, \
+    find_actors, main_air_actor, main_armed_group
 from .dates import DateResolver, EventDate
+from .classify import NONE, EventTypeModel, sentence_features
+from .classify import default_model as default_type_model
 from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_triggers
 from .fatalities import fatalities as count_fatalities
 from .merge import Report, dates_agree, lowest_fatalities, merge_events, report_of, same_event
-from .place import EventPlaceFinder, campaign_target, focus_place, geo_precision, in_description, \
+from .place import EventPlaceFinder, campaign_target, finest_known_place, focus_place, geo_precision, in_description, \
     in_reporting_frame, is_near, locates_the_attacker, main_country, town_of_same_name, with_coordinated
-from .record import EVENT_TYPE_OF, FAR_FROM_ARTICLE, Event, make_event_id
+from .record import EVENT_TYPE_OF, FAR_FROM_ARTICLE, PLACE_NOT_FOUND, Event, make_event_id
 
 log = logging.getLogger(__name__)
 
+# A trigger keeps the type the rules gave it when the model gives that type at least this probability:
+# a sentence may report two events ("air strikes and shelling hit ...").
+PLAUSIBLE_TYPE = 0.25
 # Battle words that report their own event even beside a more specific trigger ("strikes hit X as
 # the offensive on Y began"); kill/attack/shoot words are absorbed by the specific one.
 _INDEPENDENT_GENERIC = lexicon.words("independent_generic_triggers")
@@ -58,6 +64,7 @@ class _Draft:
     confidence: float
     generic: bool
     far: bool = False  # the place is far from the article's other places, in a country it gives no evidence for
+    written: str | None = None  # a place the sentence names that the gazetteer does not know; ``place`` stands in
 
     @property
     def event_type(self) -> str:
@@ -74,9 +81,10 @@ class EventExtractor:
     """Extracts ACLED-style events from articles, with one spaCy pipeline and gazetteer loaded once."""
 
     def __init__(self, geoparser: Geoparser | None = None, place_finder: EventPlaceFinder | None = None,
-                 model: str | None = None):
+                 model: str | None = None, type_model: EventTypeModel | None = None):
         self.geoparser = geoparser or default_geoparser(model)
         self.place_finder = place_finder or EventPlaceFinder(self.geoparser)
+        self.type_model = type_model or default_type_model()
 
     @property
     def gazetteer(self):
@@ -84,7 +92,7 @@ class EventExtractor:
 
     def with_focus(self, focus) -> EventExtractor:
         """This extractor (the same pipeline, gazetteer and models) with another focus (``Geoparser.focus``)."""
-        return EventExtractor(self.geoparser.with_focus(focus), self.place_finder)
+        return EventExtractor(self.geoparser.with_focus(focus), self.place_finder, type_model=self.type_model)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -156,7 +164,7 @@ class EventExtractor:
         drafts: list[_Draft] = []
         article_words = frozenset(t.lower_ for t in doc)
         for sent in doc.sents:
-            triggers = find_triggers(sent, article_words)
+            triggers = self._typed(sent, find_triggers(sent, article_words))
             if triggers:
                 sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
                 drafts.extend(self._sentence_drafts(sent, triggers, toponyms, sent_mentions, context))
@@ -164,15 +172,31 @@ class EventExtractor:
         drafts = _merge_repeats(drafts)
         return [self._finish(d, article, context) for d in drafts]
 
+    def _typed(self, sent, triggers: list[Trigger]) -> list[Trigger]:
+        """The rules' triggers as the event-type model reads the whole sentence (``classify``). When the
+        model gives one answer more than half the probability, it decides: no event (none), another
+        type (triggers whose own type it finds implausible are retyped), or an event the rules found
+        no word for (anchored on the word that speaks most for it). Otherwise the rules stand."""
+        p = self.type_model.probabilities(sentence_features(sent, triggers))
+        best = max(p, key=p.get)
+        if p[best] <= 0.5:
+            return triggers  # the model overrides the rules only when it is surer than not
+        if best == NONE:
+            return []
+        if not triggers:
+            return [Trigger(self.type_model.anchor(sent, best), best)]
+        return [t if t.sub_event_type == best or p[t.sub_event_type] >= PLAUSIBLE_TYPE
+                else dataclasses.replace(t, sub_event_type=best) for t in triggers]
+
     def _sentence_drafts(self, sent, triggers: list[Trigger], toponyms: list[Toponym],
                          mentions: list[ActorMention], context: _ArticleContext) -> list[_Draft]:
         specific = [t for t in triggers if not t.generic]
         places_of = {t.index: self._event_places(sent, t, toponyms) for t in triggers}
-        specific_places = {p[1] for t in specific for p in places_of[t.index]}  # by char span
+        specific_places = {p.mention for t in specific for p in places_of[t.index]}  # by char span
         chosen: list[Trigger] = []
         for t in triggers:
             if not t.generic or not specific or sent.doc[t.index].lemma_.lower() in _INDEPENDENT_GENERIC and places_of[t.index] and \
-                    not {p[1] for p in places_of[t.index]} & specific_places:
+                    not {p.mention for p in places_of[t.index]} & specific_places:
                 chosen.append(t)
         # One event per type and place in a sentence: "strikes ... killed 12" is one air strike.
         by_type: dict[str, list[Trigger]] = {}
@@ -183,7 +207,7 @@ class EventExtractor:
         for sub_type, group in by_type.items():
             lead = group[0]
             same_type = [t for t in triggers if t.sub_event_type == sub_type]  # "killed ... in air strikes"
-            places = list({p[1]: p for t in same_type for p in places_of[t.index]}.values())
+            places = list({p.mention: p for t in same_type for p in places_of[t.index]}.values())
             actor1, actor2 = event_actors(sent, sent.doc[lead.index], mentions, sub_type, context.main_group,
                                           context.air_actor)
             sub_type = _territory_by_actor(sub_type, actor1, mentions)
@@ -191,15 +215,15 @@ class EventExtractor:
             date = context.dates.event_date(_without_dateline(sent.text), anchor=anchor)
             generic = all(t.generic for t in group)
             confidence = 0.6 if generic else 0.9
-            for k, (place, mention, near, place_conf, far) in enumerate(places or [(None, None, False, 0.0, False)]):
+            for k, where in enumerate(places or [_Where(None, None, False, 1.0)]):
                 drafts.append(_Draft(
-                    sub_type, lead, sent, place, mention, near, date, actor1, actor2,
+                    sub_type, lead, sent, where.place, where.mention, where.near, date, actor1, actor2,
                     dead if k == 0 else 0,  # one figure per report, not once per place
-                    round(confidence * (place_conf if place is not None else 1.0), 3), generic, far))
+                    round(confidence * where.confidence, 3), generic, where.far, where.written))
         return drafts
 
-    def _event_places(self, sent, trigger: Trigger, toponyms: list[Toponym]) -> list[tuple]:
-        """(place, char span, near, confidence) for each place where this trigger's event happened."""
+    def _event_places(self, sent, trigger: Trigger, toponyms: list[Toponym]) -> list[_Where]:
+        """Each place where this trigger's event happened."""
         out = []
         spans = campaign_target(sent.doc[trigger.index], toponyms) or \
             with_coordinated(sent.doc, list(self.place_finder.locations(sent, trigger.index, toponyms)), toponyms)
@@ -209,19 +233,22 @@ class EventExtractor:
                 continue  # "told reporters at the Pentagon that the strikes ...": where it was said
             if remote and locates_the_attacker(sent.doc, start, sent.doc[trigger.index]):
                 continue  # "warships in the Mediterranean fired missiles at ...": where the attack came from
-            top = next((t for t in toponyms if t.start < end and start < t.end and t.resolved is not None
-                        and not t.metonymic), None)
-            far = False
+            named = [t for t in toponyms if t.start < end and start < t.end and not t.metonymic]
+            top = next((t for t in named if t.resolved is not None), None)
             if top is not None:
-                place, confidence, far = town_of_same_name(top), max(top.confidence, 0.3), top.far_from_others
-                start, end = top.start, top.end
-            else:
-                place = self._lookup(doc_text(sent.doc)[start:end], toponyms)
-                confidence = 0.5
-            if place is None:
+                out.append(_Where(town_of_same_name(top), (top.start, top.end), is_near(sent.doc, top.start, top.end),
+                                  max(top.confidence, 0.3), top.far_from_others))
                 continue
-            out.append((place, (start, end), is_near(sent.doc, start, end), confidence, far))
-        return out
+            place = self._lookup(doc_text(sent.doc)[start:end], toponyms)
+            if place is not None:
+                out.append(_Where(place, (start, end), is_near(sent.doc, start, end), 0.5))
+            elif named and (stand_in := finest_known_place(sent, named[0], toponyms)) is not None:
+                # "Kafr Hamra village in the Aleppo countryside", a village no gazetteer knows: the
+                # event keeps its name and takes the point of the finest place the sentence knows.
+                out.append(_Where(stand_in, (named[0].start, named[0].end), True, 0.4, written=named[0].text))
+        # The village, not also the province it was placed by.
+        stand_ins = {w.place.geonameid for w in out if w.written}
+        return [w for w in out if w.written or w.place.geonameid not in stand_ins]
 
     def _lookup(self, name: str, toponyms: list[Toponym]) -> Place | None:
         """A place the finder found but the geoparser did not resolve, looked up in the article's countries."""
@@ -251,12 +278,14 @@ class EventExtractor:
             time_precision=d.date.precision if d.date.date else None,
             event_type=EVENT_TYPE_OF[d.sub_event_type],
             sub_event_type=d.sub_event_type,
-            actor1=actor1,
-            actor2=actor2,
-            location=unidecode(place.name) if place else None,  # ACLED writes place names in ASCII
+            actor1=dated_name(actor1, d.date.date),  # state forces named by the government of the day
+            actor2=dated_name(actor2, d.date.date),
+            # ACLED writes place names in ASCII; a place the gazetteer lacks keeps the name the text gives it.
+            location=unidecode(d.written or place.name) if place else None,
             latitude=place.latitude if place else None,
             longitude=place.longitude if place else None,
-            geo_precision=geo_precision(place, d.mention is not None, d.near) if place else None,
+            geo_precision=(2 if place.is_town else 3) if place and d.written else
+            geo_precision(place, d.mention is not None, d.near) if place else None,
             country=country,
             iso3=country_iso3(code),
             admin1=place.admin1 or None if place else None,
@@ -265,14 +294,27 @@ class EventExtractor:
             source=article.source,
             source_url=article.url,
             notes=" ".join(source.original[sent_start:sent_end].split()),  # the sentence as the article wrote it
-            geonameid=place.geonameid if place else None,
+            geonameid=place.geonameid if place and not d.written else None,
             confidence=d.confidence,
             trigger=trigger_word,
             article_id=article.id,
             published=article.published.isoformat() if article.published else None,
-            place_check=FAR_FROM_ARTICLE if d.far else None,
+            place_check=PLACE_NOT_FOUND if d.written else FAR_FROM_ARTICLE if d.far else None,
+            **acled_codes(actor1, actor2, actor_country),  # inter1, inter2, interaction
             extra=dict(article.metadata),
         )
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A place where an event happened, as a sentence gives it."""
+
+    place: Place | None
+    mention: tuple[int, int] | None  # char span of the name in the doc
+    near: bool
+    confidence: float
+    far: bool = False
+    written: str | None = None  # the name as written, when the gazetteer does not know it and ``place`` stands in
 
 
 @dataclass
@@ -350,7 +392,8 @@ def _absorb(into: _Draft, other: _Draft) -> None:
     into.actor1 = into.actor1 or other.actor1
     into.actor2 = into.actor2 or other.actor2
     if into.mention is None and other.mention is not None:
-        into.place, into.mention, into.near, into.far = other.place, other.mention, other.near, other.far
+        into.place, into.mention, into.near, into.far, into.written = \
+            other.place, other.mention, other.near, other.far, other.written
     if into.generic and not other.generic:
         into.trigger, into.generic = other.trigger, False
     into.confidence = max(into.confidence, other.confidence)

@@ -2,7 +2,9 @@
 
 "killed 12 members", "at least 22 fighters were killed", "the death toll rose to thirty",
 "dozens of civilians died". Wounded and injured are not fatalities; a year, an age or a
-distance is not a count. 0 means no fatality is reported.
+distance is not a count, nor is a denied one ("no one was killed"). Where sources differ
+("8 killed according to the army, 5 according to medics") the lowest figure counts.
+0 means no fatality is reported.
 """
 from __future__ import annotations
 
@@ -20,6 +22,10 @@ _NOT_PEOPLE = lexicon.words("units")
 _MAX_GAP = 6
 _STOP = lexicon.words("count_stops")
 _QUALIFIERS = lexicon.words("count_qualifiers")
+_NEGATIONS = lexicon.words("count_negations")
+_NEGATED_LINKS = lexicon.words("negated_links")
+_INJURY = lexicon.words("injury_words")
+_SAYING = lexicon.words("saying_words")
 
 
 def count_value(words: list[str]) -> int | None:
@@ -72,7 +78,7 @@ def fatalities(span) -> int:
     tokens = list(span)
     figures: list[int] = []
     for k, tok in enumerate(tokens):
-        if not _is_count(tok) or _not_people(tokens, k):
+        if not _is_count(tok) or _not_people(tokens, k) or _negated(tokens, k):
             continue
         value = _count_at(tok)
         if value is None:
@@ -80,6 +86,8 @@ def fatalities(span) -> int:
         if _kill_after(tokens, k) or _kill_before(tokens, k) or _death_toll_before(tokens, k):
             if k >= 2 and tokens[k - 1].lower_ in ("and", "to", "or", "-") and _is_count(tokens[k - 2]):
                 value = min(value, _count_at(tokens[k - 2]) or value)  # "between 10 and 15": the lowest
+            figures.append(value)
+        elif figures and _another_estimate(tokens, k):
             figures.append(value)
     if figures:
         return min(figures)
@@ -95,8 +103,8 @@ def _one_named_victim(tokens) -> bool:
         if tok.lower_ not in _ONE_PERSON:
             continue
         before = [t.lower_ for t in tokens[max(0, k - 6):k]]  # "a 12-year-old boy"
-        if not any(w in ("a", "an", "one") for w in before):
-            continue
+        if not any(w in ("a", "an", "one") for w in before) or _negated(tokens, k):
+            continue  # "not a single soldier was killed" reports none
         after = [t.lower_ for t in tokens[k + 1:k + 4]]
         if any(w in ("killed", "died", "dead", "slain", "executed", "beheaded") for w in after):
             return True
@@ -108,6 +116,29 @@ def _not_people(tokens, k: int) -> bool:
     prev = tokens[k - 1].text if k > 0 else ""
     after_hyphen = tokens[k + 2].lower_ if nxt == "-" and k + 2 < len(tokens) else ""
     return nxt in _NOT_PEOPLE or after_hyphen in _NOT_PEOPLE or prev in ("$", "€", "£")
+
+
+def _negated(tokens, k: int) -> bool:
+    """ "no one was killed", "none of the 5 guards died", "neither of the two drivers": a denied count."""
+    j = k - 1
+    while j >= 0 and tokens[j].lower_ in _NEGATED_LINKS:
+        j -= 1
+    return j >= 0 and tokens[j].lower_ in _NEGATIONS
+
+
+def _another_estimate(tokens, k: int) -> bool:
+    """A bare count after a death toll is another source's figure for it: "8 were killed according to
+    the army, 5 according to medics", "the army said 15 died, but residents said only 4"."""
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+    if nxt is not None and not (nxt.is_punct or nxt.lower_ == "according"):
+        return False  # "4 soldiers", "4 wounded": a count of its own
+    after = [t.lower_ for t in tokens[k + 1:k + 3]]
+    if "according" in after:
+        return True
+    j = k - 1
+    while j >= 0 and tokens[j].lower_ in _QUALIFIERS:
+        j -= 1
+    return j >= 0 and tokens[j].lower_ in _SAYING
 
 
 def _kill_after(tokens, k: int) -> bool:
@@ -134,7 +165,8 @@ def _kill_before(tokens, k: int) -> bool:
 
 
 def _death_toll_before(tokens, k: int) -> bool:
-    """ "the death toll rose to 30", "a toll of 12 dead"."""
-    start = max(0, k - 6)
-    words = [t.lower_ for t in tokens[start:k]]
-    return "toll" in words and not any(w in ("wounded", "injured") for w in words)
+    """ "the death toll rose to 30", "a toll of 12 dead"; not a toll of the hurt ("the death and injury
+    toll rose to 45", "the toll rose to 30 wounded")."""
+    before = [t.lower_ for t in tokens[max(0, k - 6):k]]
+    after = [t.lower_ for t in tokens[k + 1:k + 3]]
+    return "toll" in before and not any(w in _INJURY for w in before + after)

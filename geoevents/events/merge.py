@@ -79,14 +79,16 @@ def merge_events(first: Event, other: Event) -> Event:
     ``first`` names none; the time precision is the finer of the two; confidence the higher.
     """
     precisions = [p for p in (first.time_precision, other.time_precision) if p is not None]
-    actors = (first.actor1, first.actor2) if first.actor1 else (other.actor1, other.actor2)
+    # The actors and ACLED's codes for them come together, from the report that names them.
+    actors_from = first if first.actor1 else other
     return dataclasses.replace(
         first,
         source=join_lists(first.source, other.source),
         source_url=join_lists(first.source_url, other.source_url),
         article_id=join_lists(first.article_id, other.article_id),
         fatalities=lowest_fatalities(first.fatalities, other.fatalities),
-        actor1=actors[0], actor2=actors[1],
+        actor1=actors_from.actor1, actor2=actors_from.actor2,
+        inter1=actors_from.inter1, inter2=actors_from.inter2, interaction=actors_from.interaction,
         time_precision=min(precisions) if precisions else None,
         confidence=max(first.confidence or 0.0, other.confidence or 0.0),
     )

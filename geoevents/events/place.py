@@ -335,6 +335,25 @@ def geo_precision(place: Place, named: bool, near: bool) -> int:
     return 3
 
 
+# How fine a known place is, finest first: a town, then a district, then a province, then the rest.
+_FINENESS = {"P": 0, "ADM2": 1, "ADM3": 1, "ADM4": 1, "ADMD": 1, "ADM1": 2}
+
+
+def finest_known_place(sent, unknown: Toponym, toponyms: list[Toponym]) -> Place | None:
+    """The finest place the sentence knows, to stand in for a place name the gazetteer lacks: the
+    town or district it is said to be in or near ("Kafr Hamra village in the Aleppo countryside"),
+    the nearest when several are as fine. None when the sentence names no place below a country."""
+    known = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t is not unknown
+             and t.resolved is not None and not t.metonymic and not t.resolved.is_country]
+
+    def fineness(t: Toponym) -> tuple:
+        place = t.resolved
+        rank = _FINENESS.get("P" if place.is_town else place.feature_code, 3)
+        return rank, abs(t.start - unknown.end) if t.start >= unknown.end else abs(unknown.start - t.end) + 1
+
+    return town_of_same_name(min(known, key=fineness)) if known else None
+
+
 def focus_place(toponyms: list[Toponym]) -> Place | None:
     """The place an article is about: its most named town, else its most named place of any kind."""
     usable = [t for t in toponyms if t.resolved is not None and not t.metonymic]

@@ -62,9 +62,11 @@ EVENT_FIELDS: tuple[str, ...] = (
     "actor1", "actor2", "location", "latitude", "longitude", "geo_precision",
     "country", "iso3", "admin1", "admin2", "fatalities", "source", "source_url", "notes",
     "geonameid", "confidence", "trigger", "article_id", "published", "place_check",
+    "inter1", "inter2", "interaction",
 )
 # ``place_check`` values: why an analyst should look at an event's place (None: nothing to say).
 FAR_FROM_ARTICLE = "far from the article's other places"
+PLACE_NOT_FOUND = "named place not found"  # ``location`` is the name as written; the point is a place near it
 
 
 def is_valid_type_pair(event_type: str, sub_event_type: str) -> bool:
@@ -105,7 +107,11 @@ class Event:
     trigger: str = ""
     article_id: str | None = None
     published: str | None = None
-    place_check: str | None = None  # FAR_FROM_ARTICLE, or None
+    place_check: str | None = None  # FAR_FROM_ARTICLE, PLACE_NOT_FOUND, or None
+    # ACLED's actor type codes (1 state forces ... 8 external forces) and their pair, e.g. 12 or 10 for a sole actor.
+    inter1: int | None = None
+    inter2: int | None = None
+    interaction: int | None = None
     extra: dict = field(default_factory=dict, repr=False)  # the article's unknown metadata fields
 
     def __repr__(self) -> str:

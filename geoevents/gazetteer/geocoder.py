@@ -107,6 +107,7 @@ class Gazetteer(Geocoder):
         self._country_names: dict[str, str] | None = None
         self._country_codes: dict[str, str] | None = None
         self._namesake_shares: dict[str, float] | None = None
+        self._country_ids: dict[str, int] | None = None
         # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._row = lru_cache(maxsize=50_000)(self._row_uncached)
@@ -229,10 +230,14 @@ class Gazetteer(Geocoder):
 
     def country_place(self, country_code: str) -> Place | None:
         """``country`` as a ``Place`` value."""
-        row = self._conn.execute(
-            "SELECT geonameid FROM places WHERE country_code = ? AND feature_code LIKE 'PCL%' "
-            "ORDER BY source = 'countries' DESC LIMIT 1", (country_code,)).fetchone()
-        return self.place(row[0]) if row else None
+        if self._country_ids is None:
+            # One scan for every country: the places table has no index by country.
+            rows = self._conn.execute(
+                "SELECT country_code, geonameid FROM places WHERE feature_code LIKE 'PCL%' "
+                "ORDER BY source = 'countries'").fetchall()
+            self._country_ids = dict(rows)  # the 'countries' source's entry last, so it wins
+        geonameid = self._country_ids.get(country_code)
+        return self.place(geonameid) if geonameid is not None else None
 
     def provinces_named_for_towns(self, country_code: str) -> float:
         """Share of a country's provinces (admin-1) that bear the name of one of their towns.

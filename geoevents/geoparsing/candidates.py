@@ -15,8 +15,8 @@ from ..gazetteer.demonyms import REGION_ADJECTIVES, demonym_country, demonym_reg
 from ..gazetteer.geocoder import Gazetteer
 from ..gazetteer.names import COMMON_WORDS, fold
 from ..gazetteer.place import Place
-from .names import ADMIN_SUFFIXES, BUILDING_HEAD, MISSION_HEAD, NOT_PLACE_LABELS, POSSESSIVES, STREET_HEAD, \
-    region_abbreviations
+from .names import ADMIN_SUFFIXES, BUILDING_HEAD, MISSION_HEAD, NOT_PLACE_LABELS, POSSESSIVES, SETTLEMENT_WORDS, \
+    STREET_HEAD, region_abbreviations
 from .toponym import Toponym
 
 CANDIDATES_PER_NAME = 25
@@ -71,6 +71,8 @@ class CandidateFinder:
             found = [c for c in found if not names_country(c)]  # "Mexico state" is no country
         if not found and STREET_HEAD.search(name):
             return []  # "Baghdad Street" lies in Mosul, not in Baghdad: no guess from its parts
+        if not found and t.feature_word in SETTLEMENT_WORDS:
+            return []  # "Kafr Hamra village" is a village of its own, not one called Hamra
         if not found:
             found = self.part_candidates(name)
             if BUILDING_HEAD.search(name) or t.label in NOT_PLACE_LABELS:

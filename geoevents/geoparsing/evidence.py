@@ -63,13 +63,15 @@ class ArticleEvidence:
     # id(toponym) -> coherence of each of its candidates, set once the candidates are final
     coherence: dict = field(default_factory=dict)
     focus: frozenset = frozenset()  # the analyst's countries of interest (ISO2), read as named once each
-    country_points: list = field(default_factory=list)  # (lat, lon) of each country the article names or focuses on
+    gazetteer: Gazetteer | None = None
 
     def nearest_country_km(self, place: Place) -> float | None:
-        """The distance to the nearest point of a country the article names; None when it names none."""
-        if not self.country_points:
+        """The distance to the nearest point of a country the article names (or focuses on); None when none."""
+        named = sorted({code for counts in self.countries.values() for code, n in counts.items() if n > 0})
+        points = [p for p in map(self.gazetteer.country_place, named) if p is not None] if self.gazetteer else []
+        if not points:
             return None
-        return min(great_circle_km(place.latitude, place.longitude, lat, lon) for lat, lon in self.country_points)
+        return min(great_circle_km(place.latitude, place.longitude, p.latitude, p.longitude) for p in points)
 
     def country_share(self, cue: str, country_code: str, exclude: Toponym) -> float:
         """Share of the article's mentions of countries by ``cue`` that point at this country,
@@ -125,10 +127,8 @@ class ArticleEvidence:
                     container_names.add(t.end + 2)
         datelines = {start for m in dateline_matches(text) for _, start in dateline_places(m)}
         after = {t.start for t in toponyms if written_after_the(text, t)}
-        named = {code for counts in countries.values() for code, n in counts.items() if n > 0}
-        points = [(p.latitude, p.longitude) for p in map(gazetteer.country_place, sorted(named)) if p is not None]
         return cls(countries, admin1s, containers, container_names, own, datelines, after, focus=focus,
-                   country_points=points)
+                   gazetteer=gazetteer)
 
 
 @dataclass

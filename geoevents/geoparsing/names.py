@@ -18,6 +18,8 @@ NAME_LINKS = lexicon.words("name_links")
 NOT_PLACE_LABELS = frozenset(("ORG", "PERSON", "EVENT", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"))
 # Nouns for a country's land: "the Syrian border", "Turkish territory".
 LAND_NOUNS = lexicon.words("land_nouns")
+# Words that name a settlement, so the name beside them is a place though no gazetteer knows it.
+SETTLEMENT_WORDS = lexicon.words("settlement_words")
 # Common nouns a place name may stand beside: "its capital, Raqqa", "the village, Hajin".
 PLACE_NOUNS = LAND_NOUNS | lexicon.words("place_nouns")
 # Capitalised words and names the gazetteer knows as places but news uses otherwise.

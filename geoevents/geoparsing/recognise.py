@@ -34,6 +34,7 @@ from .names import (
     PLACE_NOUNS,
     PLACE_OPENER,
     POSSESSIVES,
+    SETTLEMENT_WORDS,
     STREET_HEAD,
     abbreviation,
     can_end_name,
@@ -88,6 +89,9 @@ class Recogniser:
                     found.append(self._toponym(span, ent.label_))
                 elif ent.label_ in ("ORG", "FAC", "EVENT") and _used_as_place(span):
                     found.append(Toponym(span.text, span.start_char, span.end_char, ent.label_))
+                elif ent.label_ in ("ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT") and \
+                        settlement_named(span):
+                    found.append(self._toponym(span, ent.label_))
                 else:
                     continue
                 for i in range(span.start, span.end):
@@ -269,7 +273,7 @@ class Recogniser:
             return False
         best = self._gazetteer_place(span)
         if best is None:
-            return False
+            return settlement_named(span)  # "Kafr Hamra village": a village no gazetteer knows
         # Without NER the scan is the only recogniser, so it trusts the gazetteer further.
         threshold = IMPORTANT_PLACE if self.ner else IMPORTANT_PLACE_WITHOUT_NER
         return _locative_cue(span) or best.importance >= threshold
@@ -287,6 +291,20 @@ class Recogniser:
                 not without_article(best.name) == fold(span.text):
             return None  # but "Qamishli" for "Al Qāmishlī" is only the article short
         return best
+
+
+def settlement_named(span) -> bool:
+    """A name the text calls a settlement: "Kafr Hamra village", "the village of Umm al-Kouf",
+    "Qaramokh, a village near Kobani". A place, whether or not any gazetteer knows it."""
+    doc = span.doc
+    if not 0 < len(span) <= 4 or not span[0].text[:1].isupper() or \
+            not all(t.text[:1].isupper() or t.lower_ in _NAME_PARTICLES or t.text == "-" for t in span):
+        return False
+    after = [t.lower_ for t in doc[span.end:span.end + 3]]
+    before = [t.lower_ for t in doc[max(0, span.start - 2):span.start]]
+    return (after[:1] and after[0] in SETTLEMENT_WORDS and doc[span.end].text.islower()) or \
+        (len(before) == 2 and before[0] in SETTLEMENT_WORDS and before[1] == "of") or \
+        (len(after) == 3 and after[0] == "," and after[1] in ("a", "the") and after[2] in SETTLEMENT_WORDS)
 
 
 def _named_thing_or_person(span) -> bool:

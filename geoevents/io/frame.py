@@ -29,7 +29,8 @@ TEXT_DTYPE = "str" if int(pd.__version__.split(".")[0]) >= 3 else "string"
 # A real date type (no time of day): GDAL writes it as a GeoPackage DATE field and as
 # "YYYY-MM-DD" in GeoJSON when the frame goes through Arrow; datetime64 would become DATETIME.
 DATE_DTYPE = pd.ArrowDtype(pa.date32())
-INT_FIELDS = ("time_precision", "geo_precision", "geonameid")      # nullable Int64
+INT_FIELDS = ("time_precision", "geo_precision", "geonameid",
+              "inter1", "inter2", "interaction")                  # nullable Int64
 FLOAT_FIELDS = ("latitude", "longitude", "confidence")              # float64, NaN = unknown
 COUNT_FIELDS = ("fatalities",)                                      # int64, never null
 DATE_FIELDS = ("event_date",)

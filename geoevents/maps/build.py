@@ -21,7 +21,7 @@ import pyarrow as pa
 from branca.element import MacroElement
 from folium.plugins import FeatureGroupSubGroup, HeatMap, MarkerCluster
 
-from ..events.record import EVENT_TYPES
+from ..events.record import EVENT_TYPES, FAR_FROM_ARTICLE
 from ..gazetteer.packages import load_countries
 from ..io.frame import events_frame
 from . import assets
@@ -130,7 +130,7 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
     # The view fits the events, leaving out those placed far from their article's other places (one
     # namesake in Pennsylvania must not open a Syria map at world zoom); the places mentioned (a
     # Washington press briefing) only when there are no events.
-    trusted = frame["place_check"].isna().to_numpy()
+    trusted = (frame["place_check"].astype(object) != FAR_FROM_ARTICLE).to_numpy()
     view_lat, view_lon = (lat[trusted], lon[trusted]) if trusted.any() else (lat, lon)
     points_lat = view_lat if len(view_lat) else np.array([p[1] for p in place_rows], dtype=float)
     points_lon = view_lon if len(view_lon) else np.array([p[2] for p in place_rows], dtype=float)
