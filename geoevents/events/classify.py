@@ -14,12 +14,13 @@ and labelled itself (``bench/data/event_sentences_*.tsv``) and ship in
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .. import lexicon
-from ..linear import read_weights, softmax, weights_json
+from ..linear import read_weights, softmax
 from .detect import Trigger
 from .record import EVENT_TYPE_OF
 
@@ -101,10 +102,19 @@ class EventTypeModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> EventTypeModel:
-        return cls(read_weights(WEIGHTS_FILE, path)["weights"])
+        data = read_weights(WEIGHTS_FILE, path)
+        labels = data["labels"]
+        return cls({f"{name}|{labels[k]}": float(w) for name, pairs in data["by_feature"].items() for k, w in pairs})
 
     def to_json(self, **meta) -> str:
-        return weights_json(self.weights, **meta)
+        """The weights by feature, each a list of [label index, weight]: the label names and the
+        feature names once each, not once per pair."""
+        by_feature: dict[str, list] = {}
+        for key, weight in sorted(self.weights.items()):
+            name, _, label = key.rpartition("|")
+            by_feature.setdefault(name, []).append([LABELS.index(label), round(weight, 4)])
+        return json.dumps({**meta, "labels": list(LABELS), "by_feature": by_feature}, separators=(",", ":"),
+                          ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)

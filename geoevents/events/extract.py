@@ -284,8 +284,8 @@ class EventExtractor:
             location=unidecode(d.written or place.name) if place else None,
             latitude=place.latitude if place else None,
             longitude=place.longitude if place else None,
-            geo_precision=(2 if place.is_town else 3) if place and d.written else
-            geo_precision(place, d.mention is not None, d.near) if place else None,
+            # A stand-in (the focus place, or the place near a name the gazetteer lacks) was not named.
+            geo_precision=geo_precision(place, d.mention is not None and not d.written, d.near) if place else None,
             country=country,
             iso3=country_iso3(code),
             admin1=place.admin1 or None if place else None,

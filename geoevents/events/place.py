@@ -44,7 +44,7 @@ from spacy.tokens import Doc
 from .. import lexicon
 from ..gazetteer.place import Place
 from ..geoparsing import Toponym, default_geoparser
-from ..geoparsing.names import ADMIN_SUFFIXES, DIRECTIONS, POSSESSIVES
+from ..geoparsing.names import ADMIN_SUFFIXES, DIRECTIONS, POSSESSIVE_MARKS
 from ..linear import linear_score, read_weights, softmax, weights_json
 from ..nlp import doc_text, original, parse_texts
 from .place_features import SPEECH_VERBS, Candidate, PlaceFacts, find_candidates, overlap_groups, sentence_features
@@ -198,7 +198,6 @@ def trigger_token(doc, trigger):
 # Words next to a town that make its location approximate: "near Mayadin", "the Raqqa countryside".
 _NEAR_BEFORE = lexicon.words("near_before")
 _NEAR_AFTER = lexicon.words("near_after")
-_POSSESSIVE = frozenset({*POSSESSIVES, "'", "’"})
 
 
 def with_coordinated(doc, spans: list[tuple[int, int]], toponyms: list[Toponym]) -> list[tuple[int, int]]:
@@ -314,15 +313,16 @@ def is_near(doc, start: int, end: int) -> bool:
         return False
     before = {t.lower_ for t in doc[max(0, span.start - 3):span.start]}
     # "Aleppo's western countryside": past a possessive and compass words to the noun they qualify.
-    after = [t.lower_ for t in doc[span.end:span.end + 4] if t.lower_ not in _POSSESSIVE and t.lower_ not in DIRECTIONS]
+    after = [t.lower_ for t in doc[span.end:span.end + 4] if t.lower_ not in POSSESSIVE_MARKS and t.lower_ not in DIRECTIONS]
     return bool(before & _NEAR_BEFORE or set(after[:2]) & _NEAR_AFTER)
 
 
 def geo_precision(place: Place, named: bool, near: bool) -> int:
     """ACLED geo_precision: 1 the town itself, 2 near a town or part of a region, 3 a region or larger.
 
-    ``named``: the sentence named the place (not so for the article's focus place, standing in
-    for a place the sentence did not give); ``near``: "near X", "the X countryside".
+    ``named``: the sentence named the place (not so for a stand-in: the article's focus place for
+    a sentence that gives none, or the place near a name the gazetteer lacks); ``near``: "near X",
+    "the X countryside".
     """
     if not named:
         return 2 if place.is_town else 3

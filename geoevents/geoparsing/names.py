@@ -9,6 +9,8 @@ from ..gazetteer.demonyms import demonym_country
 from ..gazetteer.names import ARABIC_ARTICLES, fold
 
 POSSESSIVES = ("'s", "’s")
+# A possessive ending, or the bare apostrophe of one ("Idlib's", "Abbas'").
+POSSESSIVE_MARKS = frozenset({*POSSESSIVES, "'", "’"})
 DIRECTIONS = lexicon.words("directions")
 # Capitalised words that open a place's name without being part of any other: "North Caucasus".
 NAME_OPENERS = DIRECTIONS | lexicon.words("name_openers")

@@ -33,6 +33,7 @@ from .names import (
     PLACE_HEAD,
     PLACE_NOUNS,
     PLACE_OPENER,
+    POSSESSIVE_MARKS,
     POSSESSIVES,
     SETTLEMENT_WORDS,
     STREET_HEAD,
@@ -489,7 +490,7 @@ def _person_name_part(span) -> bool:
         i -= 1
     after = doc[span.end].text if span.end < len(doc) else ""
     return not (i >= 0 and doc[i].lower_ in _SPATIAL_PREPOSITIONS and span.root.dep_ == "pobj"
-                and after not in (*POSSESSIVES, "'", "’"))
+                and after not in POSSESSIVE_MARKS)
 
 
 def _named_as_person_again(span) -> bool:

@@ -51,13 +51,12 @@ def _replacement(char: str) -> str:
     return char
 
 
-def _special_chars() -> str:
-    """Every character below U+10000 that ``_replacement`` changes (dashes handled apart)."""
+@lru_cache(maxsize=1)
+def _special():
+    """What ``clean_text`` rewrites: an entity, any character below U+10000 that ``_replacement``
+    changes, or a dash between letters. Built on first use, not at import (a scan of 65,536 characters)."""
     chars = [chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF and _replacement(chr(i)) != chr(i)]
-    return "".join(re.escape(c) for c in chars)
-
-
-_SPECIAL = re.compile(f"{_ENTITY}|[{_special_chars()}]|(?<=[^\\W\\d_])[{_LETTER_DASHES}](?=[^\\W\\d_])")
+    return re.compile(f"{_ENTITY}|[{''.join(map(re.escape, chars))}]|(?<=[^\\W\\d_])[{_LETTER_DASHES}](?=[^\\W\\d_])")
 
 
 def _plain_unit(unit: str) -> str:
@@ -127,12 +126,13 @@ class CleanText:
 
 def clean_text(text: str) -> CleanText:
     """``text`` with web characters made plain (see the module doc), and the map back to it."""
-    if not _SPECIAL.search(text):
+    special = _special()
+    if not special.search(text):
         return CleanText(text, text)
     parts: list[str] = []
     starts, ends = array("q"), array("q")
     done = 0
-    for match in _SPECIAL.finditer(text):
+    for match in special.finditer(text):
         s, e = match.span()
         if s > done:
             parts.append(text[done:s])
