@@ -110,7 +110,7 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--iterations", type=int, default=400)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--none-share", type=float, default=0.2, help="the non-events' share of the likelihood")
+    ap.add_argument("--none-share", type=float, default=0.3, help="the non-events' share of the likelihood")
     ap.add_argument("--ucdp", type=Path, default=None, help="a UCDP GED CSV whose headlines teach that monitor "
                     "headlines report events (partial labels from the type of violence)")
     ap.add_argument("--ucdp-year", type=int, default=2016, help="train on this year's headlines only; score "

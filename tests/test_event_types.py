@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from geoevents.events import EventExtractor
 from geoevents.events.classify import LABELS, NONE, EventTypeModel, default_model, label_options, sentence_features
 from geoevents.events.record import EVENT_TYPE_OF
 from geoevents.linear import linear_score, softmax
@@ -56,3 +57,23 @@ def test_the_rules_stand_when_the_model_is_not_sure(extractor):
             "in the fighting for the town.")
     [event] = extractor.extract(text, published="2017-10-16")
     assert event.sub_event_type == "Government regains territory" and event.fatalities == 12
+
+
+@pytest.mark.parametrize("text, n_events", [
+    ("The army advanced on Palmyra on Sunday.", 1),
+    ("The army will not stop its advance on Palmyra.", 0),   # future and negated
+    ("Will the army advance on Palmyra?", 0),                # a question
+    ("If the talks fail, the army advances on Palmyra.", 0),  # a condition
+])
+def test_an_event_the_model_adds_must_be_told_as_fact(extractor, text, n_events):
+    # A model that reads every sentence as a clash: only the test of fact the rules apply to their
+    # own words stands between it and an event.
+    sure_of_clashes = EventExtractor(extractor.geoparser, extractor.place_finder,
+                                     type_model=EventTypeModel({"bias|Armed clash": 10.0}))
+    assert len(sure_of_clashes.extract(text, published="2018-03-01")) == n_events
+
+
+def test_a_sentence_the_model_reads_as_an_event_gets_one_without_a_rule_word(extractor):
+    # Neither "barrel bombs" without a verb nor "more" is a trigger the rules know.
+    [event] = extractor.extract("More barrel bombs on Daraya.", published="2016-05-02")
+    assert event.event_type == "Explosions/Remote violence" and event.location.startswith("Dar")

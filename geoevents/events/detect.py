@@ -74,7 +74,7 @@ def find_triggers(sent, article_words: set[str] | frozenset[str] = frozenset()) 
     if article_words & AIR_WORDS and words & {"raid", "raids", "strike", "strikes"}:
         words = words | {"air"}
     parsed = sent.doc.has_annotation("DEP")
-    if sent.text.rstrip().endswith("?") or (parsed and _conditional(sent)):
+    if _hypothetical(sent, parsed):
         return []
     found = []
     for tok in sent:
@@ -294,6 +294,17 @@ def _protest_type(words: set[str]) -> str:
     if words & {"rioters", "torched", "stones", "rocks", "smashed", "looted", "violent"}:
         return VIOLENT_DEMO
     return PEACEFUL
+
+
+def reported_as_fact(sent, index: int) -> bool:
+    """Whether the word at ``index`` of a sentence tells of something that happened: not in a
+    question or an "if" clause, not planned, threatened, negated or future (``_irrealis``)."""
+    parsed = sent.doc.has_annotation("DEP")
+    return not _hypothetical(sent, parsed) and not _irrealis(sent.doc[index], parsed)
+
+
+def _hypothetical(sent, parsed: bool) -> bool:
+    return sent.text.rstrip().endswith("?") or (parsed and _conditional(sent))
 
 
 def _conditional(sent) -> bool:

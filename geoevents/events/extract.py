@@ -30,7 +30,7 @@ from .actors import COALITION, NONSTATE, STATE, ActorMention, acled_codes, dated
 from .dates import DateResolver, EventDate
 from .classify import NONE, EventTypeModel, sentence_features
 from .classify import default_model as default_type_model
-from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_triggers
+from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_triggers, reported_as_fact
 from .fatalities import fatalities as count_fatalities
 from .merge import Report, dates_agree, lowest_fatalities, merge_events, report_of, same_event
 from .place import EventPlaceFinder, campaign_target, finest_known_place, focus_place, geo_precision, in_description, \
@@ -173,18 +173,25 @@ class EventExtractor:
         return [self._finish(d, article, context) for d in drafts]
 
     def _typed(self, sent, triggers: list[Trigger]) -> list[Trigger]:
-        """The rules' triggers as the event-type model reads the whole sentence (``classify``). When the
-        model gives one answer more than half the probability, it decides: no event (none), another
-        type (triggers whose own type it finds implausible are retyped), or an event the rules found
-        no word for (anchored on the word that speaks most for it). Otherwise the rules stand."""
+        """The rules' triggers as the event-type model reads the whole sentence (``classify``). In a
+        sentence where the rules found no word for an event, the model decides alone: an event when
+        it finds one likelier than none, of the type it finds likeliest, anchored on the word that
+        speaks most for that type ("More barrel bombs on Daraya"). Where the rules found triggers, the
+        model overrides them only when one answer has more than half the probability: no event
+        (none), or another type (triggers whose own type it finds implausible are retyped)."""
         p = self.type_model.probabilities(sentence_features(sent, triggers))
+        if not triggers:
+            if p[NONE] >= 0.5:
+                return []
+            best = max((label for label in p if label != NONE), key=p.get)
+            anchor = self.type_model.anchor(sent, best)
+            # "will not stop targeting ...": the same test of fact the rules apply to their words
+            return [Trigger(anchor, best)] if reported_as_fact(sent, anchor) else []
         best = max(p, key=p.get)
         if p[best] <= 0.5:
             return triggers  # the model overrides the rules only when it is surer than not
         if best == NONE:
             return []
-        if not triggers:
-            return [Trigger(self.type_model.anchor(sent, best), best)]
         return [t if t.sub_event_type == best or p[t.sub_event_type] >= PLAUSIBLE_TYPE
                 else dataclasses.replace(t, sub_event_type=best) for t in triggers]
 
