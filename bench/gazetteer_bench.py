@@ -50,7 +50,7 @@ def rate(gazetteer: Gazetteer, names: list[str], warm_up: list[str]) -> tuple[fl
     """
     for name in warm_up:
         gazetteer.geocode(name)
-    gazetteer._lookup.cache_clear()
+    gazetteer.clear_caches()
     started = time.perf_counter()
     found = sum(gazetteer.geocode(n) is not None for n in names)
     elapsed = time.perf_counter() - started

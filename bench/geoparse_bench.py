@@ -43,8 +43,7 @@ def load_texts(path: Path) -> tuple[list[str], str]:
 
 
 def clear_caches(parser: Geoparser) -> None:
-    parser.gazetteer._lookup.cache_clear()
-    parser.gazetteer._row.cache_clear()
+    parser.gazetteer.clear_caches()
 
 
 def timed(fn) -> tuple[float, object]:

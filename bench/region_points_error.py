@@ -8,7 +8,11 @@ candidate method: gold mentions, how many the method covers, median / mean error
 and the share within 161 km and 50 km (over covered mentions), acc@161 over all gold
 mentions of the level (a miss counts as wrong), and the same over unique gold places.
 
-    python bench/region_points_error.py
+    python bench/region_points_error.py [--far 100]
+
+``--far KM`` (default 100) ends with the country and admin-1 places whose point lies more
+than KM from GeoNames', from region_points alone and as the gazetteer uses them (with the
+curated corrections, gazetteer/country_points.tsv and admin1_points.tsv).
 
 The chosen method per level is what ``geoevents.gazetteer.region_points`` returns
 (rows marked ``*``).  Optional candidates (countrystatecity-countries) are measured
@@ -258,7 +262,30 @@ def proxy_table(rp) -> None:
               f"{sum(x <= 50 for x in d) / len(d):7.3f} {sum(x <= 161 for x in d) / len(d):7.3f}")
 
 
+def far_places(levels, km: float) -> None:
+    """Per level, the unique gold places beyond ``km`` before and after the curated corrections."""
+    from geoevents.gazetteer.sources import read_admin1_points, read_country_points
+
+    used = {"country": (region_points.country_points(), read_country_points()),
+            "admin1": (region_points.admin1_points(), read_admin1_points())}
+    for level, (computed, corrections) in used.items():
+        gold = {}
+        for _corpus, key, point in levels[level]:
+            gold.setdefault(key, point)   # a place's first gold point (corpora of different GeoNames dates differ)
+        for label, points in (("region_points alone", computed), ("as the gazetteer uses them", {**computed, **corrections})):
+            errors = sorted(((haversine_km(points[k], g), k) for k, g in gold.items() if k in points), reverse=True)
+            beyond = [(e, k) for e, k in errors if e > km]
+            worst = ", ".join(f"{k} {e:.0f} km" for e, k in beyond[:10]) or "none"
+            print(f"{level:8} {label:27} {len(errors)} places, {len(beyond)} beyond {km:g} km; "
+                  f"worst {errors[0][0]:.0f} km: {worst}")
+
+
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--far", type=float, default=100.0, metavar="KM")
+    args = parser.parse_args()
     if not (SHARED / "GWN.xml").exists() or not (SHARED / "LGL.xml").exists():
         print(f"skipped: evaluation corpora not found in {SHARED} (needs ../shared beside the repo)")
         return 0
@@ -292,6 +319,8 @@ def main() -> int:
         for p, rows in sorted(by_path.items(), key=lambda kv: -len(kv[1])):
             print("    " + fmt(level, f"gold via {p}", score(rows, cands[level][0][1])))
     proxy_table(rp)
+    print(f"\nplaces beyond {args.far:g} km of GeoNames' point (unique gold places, GWN + LGL):")
+    far_places(levels, args.far)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Event store speed: append 1,000 events (half of them new reports of stored events) into a store of N.
+"""Event store speed: append 1,000 events (half of them new reports of stored events) into a store of N;
+re-parse 1,000 of its articles (their events replaced), then the same again (unchanged).
 
 python bench/store_bench.py [N]     # N stored events first (default 50,000)
 """
@@ -82,3 +83,17 @@ with tempfile.TemporaryDirectory() as d:
     t = time.perf_counter()
     evs = EventStore(path).events()
     print(f"events() of {len(evs):,}: {time.perf_counter() - t:.2f} s")
+
+    # Re-parse: 1,000 stored articles parsed again with another gazetteer (their ~3,000 events
+    # replaced by moved ones), then the same again (all unchanged, nothing written).
+    from geoevents.text import Article
+
+    chosen = {f"art{k}" for k in rng.sample(range(n // 3), 1000)}
+    articles = [Article(a, f"the text of {a}") for a in sorted(chosen)]
+    again = [Event(**{**e.to_dict(), "event_id": "GR" + e.event_id[2:], "latitude": e.latitude + 0.2})
+             for e in base if e.article_id in chosen]
+    for gazetteer in ("bench-gazetteer", "bench-gazetteer"):
+        t = time.perf_counter()
+        r = EventStore(path).append(again, articles, gazetteer=gazetteer)
+        print(f"re-parse of 1,000 articles ({len(again):,} events) into {len(EventStore(path)):,}: "
+              f"{time.perf_counter() - t:.2f} s -> {r}")

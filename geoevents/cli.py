@@ -70,6 +70,22 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--reset", action="store_true", help="forget files added by earlier builds")
     build.set_defaults(run=_gazetteer_build)
 
+    download = gaz_commands.add_parser(
+        "download", parents=[common, json_flag], help="fetch countries' GeoNames dumps and add them to the index",
+        description="Fetch GeoNames' per-country dumps (every village, hamlet and feature GeoNames has) into the "
+                    "cache, resuming an interrupted download, check each zip and add it to the index as "
+                    "'build --geonames' would. A file already downloaded and imported is not fetched again. "
+                    "Without a network, it says which file to fetch by hand and how to import it.")
+    download.add_argument("countries", nargs="*", metavar="CC", help="ISO country codes, e.g. SY IQ")
+    download.add_argument("--all", dest="all_countries", action="store_true",
+                          help="allCountries.zip instead: every country (about 400 MB to fetch, 12 million places)")
+    download.add_argument("--alternate-names", action="store_true",
+                          help="also the alternate-name files (other spellings and languages of the same places)")
+    download.add_argument("--from", dest="base_url", default=None, metavar="URL",
+                          help="a mirror of GeoNames' export folder, http(s):// or file:// (default: "
+                               "$GEOEVENTS_GEONAMES_URL, else https://download.geonames.org/export/dump/)")
+    download.set_defaults(run=_gazetteer_download)
+
     lookup = gaz_commands.add_parser("lookup", parents=[common, json_flag], help="look a place name up",
                                      description="Look a place name up in the offline gazetteer.")
     lookup.add_argument("name", help="a place name as news writes it, e.g. 'Deir ez-Zor' or 'Albu Kamal'")
@@ -112,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
         "parse", parents=[common, json_flag, model_flag, articles_flags],
         help="extract dated, geolocated events from articles",
         description="Extract ACLED-style events (type, actors, fatalities, date, place) from articles and write "
-                    "them to FILE.gpkg (the event store: appends, never duplicates), .geojson, .csv or .parquet. "
+                    "them to FILE.gpkg (the event store: appends, never duplicates; an article parsed again with "
+                    "another text, geoevents version or gazetteer replaces its events), .geojson, .csv or .parquet. "
                     "INPUT is a text file, a folder, a JSON Lines or CSV file of articles (fields id, title, "
                     "text, url, source, published), or - for standard input. Bad articles are reported and "
                     "skipped; the exit code is 1 when any input was skipped. With --scheduler the articles are parsed "
@@ -128,9 +145,12 @@ def _parser() -> argparse.ArgumentParser:
                             "-o FILE.parquet becomes a folder of part-NNNNN.parquet files (GeoParquet), "
                             "FILE.gpkg is appended to as partitions finish")
     parse.add_argument("--partitions", type=int, default=None, metavar="N",
-                       help="with --scheduler: how many pieces to split the articles into (default: 4 per "
-                            "worker, at most 100 articles each); a piece that fails is retried twice, then "
-                            "reported by name and the exit code is 1")
+                       help="with --scheduler: about how many pieces to cut the input into (default: 4 per "
+                            "worker, at most 256 kB of input each); a piece that fails is retried twice, then "
+                            "reported by name and the exit code is 1. Running the same command again parses only "
+                            "the pieces a stopped or failed run did not save (-o .parquet or .gpkg)")
+    parse.add_argument("--restart", action="store_true",
+                       help="with --scheduler: parse everything again, not only what an earlier run left undone")
     parse.set_defaults(run=_parse)
 
     map_command = commands.add_parser(
@@ -232,6 +252,26 @@ def _up_to(progress, stage: str):
     return advance
 
 
+@contextmanager
+def _transfer_progress(args, label: str):
+    """A byte-counting progress bar on stderr for one download, silent with -q; yields f(done, total)."""
+    if args.quiet:
+        yield lambda _done, _total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, \
+        TransferSpeedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
 def _open_gazetteer(args):
     from .gazetteer import Gazetteer
 
@@ -265,6 +305,65 @@ def _gazetteer_build(args) -> int:
     for name, skipped in info["counts"].get("skipped_rows", {}).items():
         print(f"geoevents: {name}: {skipped}", file=sys.stderr)
     return 0
+
+
+def _gazetteer_download(args) -> int:
+    """Fetch the dumps asked for (those not fetched before), then one rebuild adding those not yet indexed."""
+    from .gazetteer import download
+    from .gazetteer.index import INDEX_NAME, UserSource, default_cache_dir, read_meta, rebuild, registered_sources
+    from .gazetteer.records import GazetteerSourceError
+
+    try:
+        dumps = download.wanted_dumps(args.countries, args.all_countries, args.alternate_names)
+        base = download.base_url(args.base_url)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    cache = args.cache_dir or default_cache_dir()
+    registered = {(s.path, s.kind) for s in registered_sources(cache)}
+    fetched, failed = [], []
+    for dump in dumps:
+        try:
+            with _transfer_progress(args, dump.local) as progress:
+                fetched.append(download.fetch(dump, base, download.downloads_dir(cache), progress))
+        except (download.DownloadError, OSError) as exc:  # OSError: the cache folder is not writable
+            failed.append(dump.local)
+            print(f"geoevents: error: {exc}", file=sys.stderr)
+    new = [f for f in fetched if (str(f.path), f.dump.kind) not in registered]
+    index = cache / INDEX_NAME
+    before = json.loads(read_meta(index).get("counts") or "{}")
+    after = before
+    if new:
+        with _progress(args, total=6 + 2 * len(new)) as progress:  # each file is checked, then imported
+            try:
+                rebuild(cache, add=[UserSource(str(f.path), f.dump.kind) for f in new], progress=progress)
+            except GazetteerSourceError as exc:
+                for f in new:  # a download the importer refused is fetched afresh next time
+                    if str(f.path) == exc.path:
+                        download.forget(f.path)
+                raise
+        after = json.loads(read_meta(index).get("counts") or "{}")
+    lines, added_places = [], {}
+    for f in fetched:
+        if f not in new:
+            lines.append(f"{f.path.name}: already downloaded and in the gazetteer; nothing to do")
+            continue
+        source = f"geonames:{f.path.name}"
+        added_places[f.path.name] = (after.get("by_source", {}).get(source, 0)
+                                     - before.get("by_source", {}).get(source, 0))
+        what = f"{added_places[f.path.name]:,} places" if f.dump.kind == "geonames" else "alternate names"
+        lines.append(f"{f.path.name}: {f.how} ({download.size_text(f.size)}), {what} added")
+    if new:
+        names = after.get("names", 0) - before.get("names", 0) if before else None
+        lines.append(f"gazetteer: {after.get('places', 0):,} places, {after.get('names', 0):,} names"
+                     + (f" ({names:+,} names)" if names is not None else ""))
+    if args.json:
+        print(json.dumps({"fetched": [{"file": str(f.path), "url": f.url, "how": f.how, "bytes": f.size,
+                                       "imported": f in new, "places_added": added_places.get(f.path.name)}
+                                      for f in fetched],
+                          "failed": failed, "places": after.get("places"), "names": after.get("names")}))
+    elif lines:
+        print("\n".join(lines))
+    return 1 if failed else 0
 
 
 def _positive_int(text: str) -> int:
@@ -409,6 +508,8 @@ def _parse(args) -> int:
         raise UserError(f"--published: {exc}") from None
     if args.partitions is not None and args.scheduler is None:
         raise UserError("--partitions needs --scheduler (local, or a Dask scheduler address)")
+    if args.restart and args.scheduler is None:
+        raise UserError("--restart needs --scheduler (single-process runs always start afresh)")
     report = ReadReport()
     for skipped in _empty_folders(inputs):
         report(skipped)
@@ -416,15 +517,17 @@ def _parse(args) -> int:
         return _parse_on_dask(args, inputs, published, report)
     writer = _open_sink(args.output) if args.output else None
     extractor = _extractor(args)
+    if writer:
+        writer.gazetteer = _gazetteer_fingerprint(extractor.gazetteer)
     n_articles = n_events = 0
     printed: list = []
     with _progress(args) as progress, _writing(args.output):
-        for _article, events in extractor.extract_many(read_articles(inputs, published=published, report=report),
-                                                        report=report):
+        for article, events in extractor.extract_many(read_articles(inputs, published=published, report=report),
+                                                       report=report):
             n_articles += 1
             n_events += len(events)
             if writer:
-                writer.add(events)
+                writer.add(events, article)   # the article too: one that now gives no event still replaces
             else:
                 printed.extend(events)
             progress(f"{n_articles} articles, {n_events} events")
@@ -516,7 +619,7 @@ def _map(args) -> int:
         for line in report.lines():
             print(f"geoevents: {line}", file=sys.stderr)
 
-    from .maps import make_map
+    from .maps import CLUSTER_IN_BROWSER_UP_TO, make_map
 
     try:
         fmap = make_map(events, places=places, overlays=args.overlay, title=args.title, cdn=args.cdn)
@@ -529,8 +632,18 @@ def _map(args) -> int:
     drawn = sum(1 for e in events if e.latitude is not None and e.longitude is not None)
     if not args.quiet:
         print(f"{drawn} events mapped ({len(events) - drawn} without a place), {len(set(t.text for t in places))} "
-              f"other places -> {args.output} ({args.output.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+              f"other places -> {args.output} ({args.output.stat().st_size / 1e6:.1f} MB"
+              f"{'; clustered per zoom, the page draws what is in view' if drawn > CLUSTER_IN_BROWSER_UP_TO else ''})",
+              file=sys.stderr)
     return 1 if report.count else 0
+
+
+def _gazetteer_fingerprint(gazetteer) -> str | None:
+    """What the event store records of the gazetteer used (None for one that is not the offline index)."""
+    from .io.store import gazetteer_fingerprint
+
+    path = getattr(gazetteer, "path", None)
+    return gazetteer_fingerprint(path) if path is not None else None
 
 
 def _open_sink(path: Path):
@@ -666,14 +779,23 @@ def _parse_summary(args, n_articles: int, n_events: int, n_skipped: int, stored:
         if n_articles == 0:   # the writers write nothing then
             done = f"no articles parsed; nothing written to {args.output}"
         else:
-            detail = (f" (added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']})"
-                      if "added" in stored else f" ({stored['files']} part files)" if "files" in stored else "")
+            detail = (f" ({_store_counts(stored)})" if "added" in stored
+                      else f" ({stored['files']} part files)" if "files" in stored else "")
             done = f"{n_articles} articles, {n_events} events -> {args.output}{detail}"
         print(done
               + (f"; {n_skipped} skipped" if n_skipped else "")
               + (f"; {failed} partition{'s' if failed != 1 else ''} failed" if failed else ""), file=sys.stderr)
     else:
         _print_events(printed)
+
+
+def _store_counts(stored: dict) -> str:
+    """What a run did to the event store, in words: articles added / replaced / unchanged, then events."""
+    events = f"added {stored['added']}, merged {stored['merged']}, already stored {stored['unchanged']}"
+    if "articles_added" not in stored:   # a run that did not record its articles
+        return events
+    return (f"articles: {stored['articles_added']} added, {stored['articles_replaced']} replaced, "
+            f"{stored['articles_unchanged']} unchanged; events: {events}, removed {stored['removed']}")
 
 
 def _parse_on_dask(args, inputs: list[str], published, report) -> int:
@@ -690,18 +812,36 @@ def _parse_on_dask(args, inputs: list[str], published, report) -> int:
             result = parallel.parse_corpus(
                 inputs, args.scheduler, partitions=args.partitions, output=args.output, published=published,
                 model=args.model, cache_dir=args.cache_dir, focus=args.focus, report=report,
-                progress=lambda done, total: progress(f"{done}/{total} partitions parsed on Dask"))
+                progress=lambda state: progress(_dask_stage(state)), restart=args.restart,
+                keep_events=args.output is None)
         except (parallel.ParallelError, parallel.OutputError, StoreError, ValueError) as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:   # writing the output failed (disk full, permissions)
             raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+        except KeyboardInterrupt:
+            if args.output is not None and args.output.suffix.lower() in (".parquet", ".gpkg"):
+                print("geoevents: the partitions parsed so far are saved; run the same command again to go on",
+                      file=sys.stderr)
+            raise
     for line in report.lines():
         print(f"geoevents: {line}", file=sys.stderr)
     n_skipped = reported + len(result.skipped)
-    _parse_summary(args, result.articles, len(result.events), n_skipped,
+    if result.resumed and not args.quiet and not args.json:
+        print(f"geoevents: {result.resumed} of {result.partitions} partitions were saved by an earlier run "
+              "(--restart parses them again)", file=sys.stderr)
+    _parse_summary(args, result.articles, result.n_events, n_skipped,
                    result.counts if args.output else None, result.events,
-                   {"partitions": result.partitions, "failed_partitions": len(result.failed)}, len(result.failed))
+                   {"partitions": result.partitions, "failed_partitions": len(result.failed),
+                    "resumed_partitions": result.resumed}, len(result.failed))
     return 1 if n_skipped or result.failed else 0
+
+
+def _dask_stage(state) -> str:
+    """The progress line of a Dask run: articles, their rate and the time left, across all workers."""
+    eta = state.eta_seconds
+    left = "" if eta is None else f", {eta / 60:.0f} min left" if eta >= 90 else f", {eta:.0f} s left"
+    return (f"{state.articles:,} articles ({state.articles_per_second:.1f}/s), {state.events:,} events, "
+            f"{state.partitions_done}/{state.partitions} partitions on Dask{left}")
 
 
 if __name__ == "__main__":

@@ -450,3 +450,134 @@ def test_arbitrary_json_lines_each_give_one_article_or_one_skip(rows, ascii_only
 def test_dateline_never_raises(text):
     result = published_from_dateline(text)
     assert result is None or isinstance(result, date)
+
+
+# -- compressed JSON Lines, and reading a corpus in partitions -------------------------------------
+
+def test_gzip_json_lines_read_streaming_like_plain_ones(tmp_path):
+    import gzip
+
+    rows = [{"id": "g1", "text": STRIKE, "published": "2017-07-09"}, {"text": SHELLING}]
+    plain = tmp_path / "plain" / "wire.jsonl"
+    plain.parent.mkdir()
+    plain.write_text("".join(json.dumps(r) + "\n" for r in rows) + "not json\n", encoding="utf-8")
+    packed = tmp_path / "packed" / "wire.jsonl.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    report_plain, report_packed = ReadReport(), ReadReport()
+    expected = list(read_articles(plain, report=report_plain))
+    got = list(read_articles(packed.parent, report=report_packed))   # found in a folder too
+    assert [(a.id, a.text, a.published) for a in got] == [(a.id, a.text, a.published) for a in expected]
+    assert got[1].id == "wire:2" and got[1].origin == f"{packed}:2"   # ids from the name without .jsonl.gz
+    assert [s.reason for s in report_packed.skipped] == [s.reason for s in report_plain.skipped]
+
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed.read_bytes()[:-12])   # a download that stopped short
+    not_gzip = tmp_path / "plain.jsonl.gz"
+    not_gzip.write_bytes(plain.read_bytes())
+    report = ReadReport()
+    assert len(list(read_articles([cut, not_gzip], report=report))) >= 1
+    assert report.lines()[0].startswith(f"{cut}:") and "cannot decompress" in report.lines()[0]
+    assert report.lines()[-1].startswith(f"{not_gzip}:1: skipped: cannot decompress: Not a gzipped file")
+
+
+def _read_in_partitions(inputs, partition_bytes: int) -> tuple[list, list[str]]:
+    from geoevents.text.partitions import Partition, count_lines, list_inputs, read_partition, settle, split_listing
+
+    plan = split_listing(list_inputs(inputs), partition_bytes)
+    plan = settle(plan, {i: count_lines(p) for i, p in enumerate(plan) if isinstance(p, Partition) and p.is_range})
+    report, articles = ReadReport(), []
+    for item in plan:
+        if isinstance(item, Partition):
+            articles += read_partition(item, report=report)
+        else:
+            report(item)
+    return articles, report.lines()
+
+
+def _as_read(articles) -> list:
+    return [(a.id, a.text, a.title, a.published, a.metadata, a.origin) for a in articles]
+
+
+def test_partitions_read_what_read_articles_reads(tmp_path):
+    from geoevents.text.partitions import Partition, list_inputs, split_listing
+
+    folder = tmp_path / "corpus"
+    (folder / "texts").mkdir(parents=True)
+    lines = [json.dumps({"text": f"{STRIKE} ({i})"}) for i in range(40)]
+    lines[7], lines[20] = "{broken", ""
+    (folder / "a.jsonl").write_text("\n".join(lines), encoding="utf-8")   # no newline at the end
+    flat, quoted = io.StringIO(), io.StringIO()
+    csv.writer(flat).writerows([["id", "text"], *([f"f{i}", f"{SHELLING} {i}"] for i in range(30))])
+    csv.writer(quoted).writerows([["id", "text"], *([f"q{i}", f"{WIRE} {i}"] for i in range(30))])
+    (folder / "b-flat.csv").write_text(flat.getvalue(), encoding="utf-8")
+    (folder / "c-quoted.csv").write_text(quoted.getvalue(), encoding="utf-8")   # line breaks inside quotes
+    for i in range(5):
+        (folder / "texts" / f"{i}.txt").write_text(WIRE, encoding="utf-8")
+    expected_report = ReadReport()
+    expected = _as_read(read_articles([folder, tmp_path / "missing.txt"], report=expected_report))
+    for partition_bytes in (300, 2_000, 10**9):
+        articles, lines_reported = _read_in_partitions([folder, tmp_path / "missing.txt"], partition_bytes)
+        assert _as_read(articles) == expected and lines_reported == expected_report.lines()
+    assert f"{folder / 'a.jsonl'}:8: skipped: invalid JSON" in " ".join(expected_report.lines())
+
+    # Cut from sizes alone: the JSON Lines and the one-line-per-record CSV in byte ranges; the CSV with
+    # quoted line breaks is cut too, but its ranges find that out and it is read whole.
+    plan = [p for p in split_listing(list_inputs(folder), 300) if isinstance(p, Partition)]
+    ranged = {p.files[0].name for p in plan if p.is_range}
+    assert ranged == {str(folder / n) for n in ("a.jsonl", "b-flat.csv", "c-quoted.csv")}
+    from geoevents.text.partitions import count_lines, settle
+
+    settled = settle(plan, {i: count_lines(p) for i, p in enumerate(plan) if p.is_range})
+    assert {p.files[0].name for p in settled if p.is_range} == {str(folder / n) for n in ("a.jsonl", "b-flat.csv")}
+    assert [p.where() for p in settled if not p.is_range][0] == str(folder / "c-quoted.csv")
+
+
+_CSV_TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"\n\r\u00e9") + ["\u2028"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.booleans(), _CSV_TEXT), max_size=25),
+       partition_bytes=st.integers(min_value=1, max_value=400), as_csv=st.booleans())
+def test_any_cut_reads_the_same_articles(rows, partition_bytes, as_csv):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("rows.csv" if as_csv else "rows.jsonl")
+        if as_csv:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["id", "text"])
+            for good, text in rows:
+                writer.writerow(["x" if good else "", text] if good else [text])
+            path.write_text(out.getvalue(), encoding="utf-8", newline="")
+        else:
+            path.write_text("".join((json.dumps({"text": text}) if good else text.replace("\n", " ")) + "\n"
+                                    for good, text in rows), encoding="utf-8")
+        report = ReadReport()
+        expected = _as_read(read_articles(path, report=report))
+        articles, lines_reported = _read_in_partitions(path, partition_bytes)
+        assert _as_read(articles) == expected and lines_reported == report.lines()
+
+
+def test_partitions_are_planned_from_names_and_sizes_alone(tmp_path, monkeypatch):
+    import builtins
+
+    from geoevents.text.partitions import list_inputs, split_listing
+
+    (tmp_path / "texts").mkdir()
+    for i in range(12):
+        (tmp_path / "texts" / f"{i:02d}.txt").write_text(f"{WIRE} {i}", encoding="utf-8")
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps({"text": STRIKE}) + "\n" for _ in range(50)),
+                                         encoding="utf-8")
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError(f"opened {args[0]}")
+
+    monkeypatch.setattr(builtins, "open", no_reading)
+    monkeypatch.setattr(io, "open", no_reading)
+    listing = list_inputs([tmp_path / "texts", tmp_path / "wire.jsonl", tmp_path / "missing.jsonl"])
+    plan = split_listing(listing, 1_000)
+    monkeypatch.undo()
+    assert [item.where() if hasattr(item, "where") else item.line() for item in plan][-1] == (
+        f"{tmp_path / 'missing.jsonl'}: skipped: no such file or folder")
+    assert sum(len(p.files) for p in plan if hasattr(p, "files") and not p.is_range) == 12
+    assert len([p for p in plan if hasattr(p, "is_range") and p.is_range]) == -(-listing.items[12].size // 1_000)

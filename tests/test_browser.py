@@ -214,13 +214,24 @@ def assert_clean(page: Page) -> None:
     assert page.dialogs == []
 
 
+def assert_nothing_ran(page: Page, popup_texts: list[str]) -> None:
+    """Hostile text opened in popups ran nothing, added no handlers or elements, and shows as text."""
+    page.settle(800)                                               # time for onerror / onload to fire
+    page.page.mouse.move(600, 400)
+    assert page.js("() => typeof window.__pwned") == "undefined"
+    assert page.js(INJECTED) == []
+    assert all("window.__pwned" in text for text in popup_texts)   # shown as text, not dropped or run
+    assert_clean(page)
+
+
 # JavaScript helpers, run in the page.
 DRAWN = """() => {
   const pane = document.querySelector('.leaflet-marker-pane');
   if (!pane) return {clusters: 0, inClusters: 0, markers: 0};
-  const clusters = [...pane.querySelectorAll('.marker-cluster')];
+  const clusters = [...pane.querySelectorAll('.marker-cluster, .geoevents-cluster')];   // MarkerCluster's, or a large map's
   const inClusters = clusters.reduce((n, el) => n + (parseInt(el.textContent.replace(/\\D/g, ''), 10) || 0), 0);
-  const markers = pane.querySelectorAll('.leaflet-marker-icon.leaflet-interactive:not(.marker-cluster)').length;   // not labels
+  const markers = pane.querySelectorAll(
+    '.leaflet-marker-icon.leaflet-interactive:not(.marker-cluster):not(.geoevents-cluster)').length;   // not labels
   return {clusters: clusters.length, inClusters, markers};
 }"""
 
@@ -377,12 +388,7 @@ def test_hostile_text_executes_nothing(open_map):
     opened = page.js(OPEN_ALL_POPUPS)
     assert opened["maps"] == 1
     assert opened["popups"] >= len(placed(events))                # every event's popup was rendered
-    page.settle(800)                                               # time for onerror / onload to fire
-    page.page.mouse.move(600, 400)
-    assert page.js("() => typeof window.__pwned") == "undefined"
-    assert page.js(INJECTED) == []
-    assert all("window.__pwned" in text for text in opened["texts"])   # shown as text, not dropped or run
-    assert_clean(page)
+    assert_nothing_ran(page, opened["texts"])
 
 
 def test_region_names_show_when_zoomed_in(open_map):
@@ -450,3 +456,186 @@ def test_overlay_properties_show_as_text(open_map, tmp_path):
     assert page.js(INJECTED) == []
     assert page.js(SET_OVERLAY, ["front line", False]) == "ok"
     assert_clean(page)
+
+
+# --- large maps: clustered when built, drawn by what is in view ---------------------------------------
+
+LARGE = {"cluster_in_browser_up_to": 500}   # the large-map path at test sizes
+
+
+def spread_events(n: int = 3000, seed: int = 11) -> list[Event]:
+    """``n`` events over 4 types and 60 days, scattered over Syria and Iraq; every 25th on one spot."""
+    import random
+
+    rng = random.Random(seed)
+    events = []
+    for i in range(n):
+        kind, sub = KINDS[i % len(KINDS)]
+        lat, lon = (35.33590, 40.14080) if i % 25 == 0 else (round(rng.uniform(32.5, 37.0), 5), round(rng.uniform(36.5, 45.5), 5))
+        day = (FIRST_DAY + dt.timedelta(days=rng.randrange(60))).isoformat()
+        events.append(Event(
+            event_id=f"GL{i:014d}", event_date=day, time_precision=1, event_type=kind, sub_event_type=sub,
+            actor1="Islamic State", location=f"Place {i % 50}", latitude=lat, longitude=lon, geo_precision=1,
+            country="Syria", iso3="SYR", fatalities=i % 4, source="Example Wire",
+            source_url=f"https://example.org/large/{i}", notes=f"Large-map event {i}.", confidence=0.8,
+            trigger="strike", article_id=f"l{i}", published=day))
+    return events
+
+
+def expected_in_view(page: Page, events, types_off=(), days=None) -> int:
+    """Events whose point lies in the page's drawn area and that pass the filters, counted here in Python."""
+    south, west, north, east = page.js("() => window.geoevents.drawBounds()")
+    return sum(1 for e in placed(events)
+               if e.event_type not in types_off and (days is None or days[0] <= e.event_date <= days[1])
+               and south <= e.latitude <= north and west <= e.longitude <= east)
+
+
+def check_drawn(page: Page, expected: int) -> dict:
+    """The markers and clusters drawn add up to ``expected``, in the DOM and in the page's own list."""
+    drawn = page.drawn(expected)
+    assert drawn["inClusters"] + drawn["markers"] == expected, drawn
+    items = page.js("() => window.geoevents.drawn()")
+    south, west, north, east = page.js("() => window.geoevents.drawBounds()")
+    assert sum(item["count"] for item in items) == expected
+    assert len(items) == drawn["clusters"] + drawn["markers"]
+    assert all(south <= it["lat"] <= north and west <= it["lon"] <= east for it in items)   # drawn where they are
+    return drawn
+
+
+def set_view(page: Page, lat: float, lon: float, zoom: int) -> None:
+    page.js("([c, z]) => window.geoevents.map.setView(c, z, {animate: false})", [[lat, lon], zoom])
+    page.settle(200)
+
+
+def test_large_map_draws_what_is_in_view_and_it_adds_up(open_map):
+    events = spread_events()
+    page = open_map(events, name="large.html", **LARGE)
+    assert_clean(page)
+    assert page.js("() => window.geoevents.mode") == "grid"
+    assert page.visible() == len(placed(events))
+    assert page.js("() => +window.geoevents.map.getContainer().dataset.geoeventsCount") == len(placed(events))
+    seen = {"clusters": 0, "markers": 0}
+    for view in [None, (35.3, 40.1, 8), (34.0, 38.0, 10), (35.3359, 40.1408, 17), (33.0, 44.0, 12), (30.0, 20.0, 3)]:
+        if view:
+            set_view(page, *view)
+        drawn = check_drawn(page, expected_in_view(page, events))
+        seen = {k: seen[k] + drawn[k] for k in seen}
+    assert seen["clusters"] and seen["markers"]          # both kinds were drawn somewhere
+    # exactly the viewport: no margin around it
+    set_view(page, 34.5, 40.0, 9)
+    page.js("() => window.geoevents.setViewPadding(0)")
+    view = page.js("() => { const b = window.geoevents.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }")
+    assert page.js("() => window.geoevents.drawBounds()") == pytest.approx(view)
+    check_drawn(page, expected_in_view(page, events))
+    assert_clean(page)
+
+
+def test_large_map_clicks_zoom_into_clusters_and_open_popups(open_map):
+    events = spread_events()
+    page = open_map(events, name="large-click.html", **LARGE)
+    zoom = page.js("() => window.geoevents.map.getZoom()")
+    box = page.page.locator(".geoevents-cluster").first.bounding_box()
+    page.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.settle(500)
+    assert page.js("() => window.geoevents.map.getZoom()") > zoom            # a cluster opens by zooming in
+    check_drawn(page, expected_in_view(page, events))
+    set_view(page, 34.0, 38.0, 12)
+    x, y = page.js("""() => {   // the event marker nearest the middle of the map (clear of the controls)
+      const centre = (el) => { const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+      const far = (el) => { const [x, y] = centre(el); return Math.hypot(x - 600, y - 400); };
+      const markers = [...document.querySelectorAll('.geoevents-marker.leaflet-interactive')];
+      return centre(markers.sort((a, b) => far(a) - far(b))[0]);
+    }""")
+    page.page.mouse.click(x, y)
+    page.settle(300)
+    text = page.js("() => document.querySelector('.leaflet-popup-content').textContent")
+    assert re.search(r"Large-map event \d+\.", text) and "Islamic State" in text
+    # the stack on one spot: at the closest zoom it stays a cluster, whose popup lists its events
+    set_view(page, 35.3359, 40.1408, 17)
+    stack = sum(1 for e in events if (e.latitude, e.longitude) == (35.3359, 40.1408))
+    assert page.js("() => window.geoevents.drawn().filter(d => d.count > 1).map(d => d.count)") == [stack]
+    page.js("() => window.geoevents.drawnLayers().find(l => l.geoeventsItem).fire('click')")
+    page.settle(300)
+    text = page.js("() => document.querySelector('.leaflet-popup-content').textContent")
+    assert f"{stack} events here" in text and len(re.findall(r"Large-map event \d+\.", text)) == min(stack, 20)
+    assert_clean(page)
+
+
+def test_large_map_layer_toggles_slider_and_heat_follow_the_filters(open_map):
+    events = spread_events()
+    page = open_map(events, name="large-filters.html", **LARGE)
+    total = len(placed(events))
+    battles = sum(1 for e in placed(events) if e.event_type == "Battles")
+    assert page.js(SET_OVERLAY, ["Battles", False]) == "ok"
+    page.settle()
+    assert page.visible() == total - battles
+    check_drawn(page, expected_in_view(page, events, types_off={"Battles"}))
+    assert page.js(MOVE_SLIDER, ["geoevents-date-from", 0.5]) == "ok"
+    page.settle()
+    days = page.js("() => window.geoevents.dateRange()")
+    later = page.visible()
+    assert 0 < later < total - battles
+    assert later == sum(1 for e in placed(events) if e.event_type != "Battles" and days[0] <= e.event_date <= days[1])
+    check_drawn(page, expected_in_view(page, events, types_off={"Battles"}, days=days))
+    set_view(page, 34.5, 41.0, 10)                      # zoomed in, the filters still hold
+    check_drawn(page, expected_in_view(page, events, types_off={"Battles"}, days=days))
+    assert page.js(SET_OVERLAY, ["Battles", True]) == "ok"
+    day = (FIRST_DAY + dt.timedelta(days=9)).isoformat()
+    page.js("([a, b]) => window.geoevents.setDateRange(a, b)", [day, day])
+    page.settle()
+    assert page.visible() == sum(1 for e in placed(events) if e.event_date == day)
+    check_drawn(page, expected_in_view(page, events, days=[day, day]))
+    assert page.js(SET_OVERLAY, ["Heat map", True]) == "ok"
+    page.settle()
+    assert page.js("() => window.geoevents.heat._latlngs.length") == page.visible()
+    page.js("() => window.geoevents.setDateRange(null, null)")
+    assert page.js("() => window.geoevents.heat._latlngs.length") == total
+    assert page.js("() => document.querySelector('.geoevents-count').textContent") == f"{total} of {total} events"
+    assert_clean(page)
+
+
+def test_large_map_clusters_are_the_ones_built_in_python(open_map):
+    from geoevents.maps.grid import cluster_grid
+
+    events = spread_events(1500)
+    page = open_map(events, name="large-python.html", **LARGE)
+    clusters = cluster_grid([e.latitude for e in events], [e.longitude for e in events], min_zoom=2, max_zoom=17)
+    for zoom in (2, 7, 12, 17):
+        assert page.js("z => window.geoevents.clusterCount(z)", zoom) == len(clusters.starts[zoom])
+
+
+OPEN_GRID_POPUPS = """async () => {
+  // Every event of a large map, brought into view at the closest zoom; its marker (or, when it
+  // shares the spot with others, its cluster) is hovered and clicked.
+  const g = window.geoevents, texts = [];
+  let tooltips = 0;
+  g.map.on('popupopen', e => texts.push(e.popup.getElement().textContent));
+  g.map.on('tooltipopen', () => { tooltips += 1; });
+  for (let i = 0; i < g.eventCount; i++) {
+    const ev = g.event(i);
+    g.map.closePopup();
+    g.map.setView([ev.latitude, ev.longitude], g.zooms[1], {animate: false});
+    await new Promise(r => setTimeout(r, 30));
+    const layer = g.layerOf(i);
+    if (!layer) return {error: 'event ' + i + ' is not drawn'};
+    layer.fire('mouseover');
+    layer.fire('click');
+    await new Promise(r => setTimeout(r, 30));
+  }
+  return {texts, tooltips};
+}"""
+
+
+def test_large_map_hostile_text_executes_nothing(open_map):
+    events = placed(hostile_events())
+    stacked = [Event(**{**e.to_dict(), "event_id": f"GS{i:014d}", "latitude": 35.5, "longitude": 40.5})
+               for i, e in enumerate(events)]
+    page = open_map(events + stacked, name="large-hostile.html", cluster_in_browser_up_to=0,
+                    title="</title><script>window.__pwned=1</script>")
+    assert page.js("() => window.geoevents.mode") == "grid"
+    assert page.visible() == len(events) * 2
+    opened = page.js(OPEN_GRID_POPUPS)
+    assert "error" not in opened, opened
+    assert len(opened["texts"]) == len(events) * 2 and opened["tooltips"] >= len(events)
+    assert any(f"{len(stacked)} events here" in t for t in opened["texts"])      # the stack's list popup
+    assert_nothing_ran(page, opened["texts"])

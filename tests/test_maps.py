@@ -5,6 +5,7 @@ tests read the HTML and the JSON payload it carries.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -269,3 +270,186 @@ def test_cli_maps_the_example_articles(cache_dir, gazetteer, tmp_path):
     locations = {data["strings"][row[data["columns"]["loc"]]] for row in data["events"]}
     assert locations & {"Deir ez-Zor", "Raqqa", "Al Mayadin", "Mayadin", "Albu Kamal"}
     assert data["places"]                                     # places mentioned that were not event sites
+
+
+# --- large maps: clustered when built -----------------------------------------------------------------
+
+def scattered(n: int, seed: int = 3) -> list[Event]:
+    """``n`` events scattered over Syria and Iraq, a few stacked on one spot, dates over a year."""
+    import random
+
+    rng = random.Random(seed)
+    types = list(EVENT_TYPES.items())
+    out = []
+    for i in range(n):
+        kind, subs = types[i % len(types)]
+        stacked = i % 17 == 0
+        out.append(event(i, event_type=kind, sub_event_type=subs[0],
+                         latitude=35.5 if stacked else round(rng.uniform(32.0, 37.5), 5),
+                         longitude=40.0 if stacked else round(rng.uniform(36.0, 46.0), 5),
+                         event_date=f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}", fatalities=i % 9,
+                         location=f"Town {i % 40}", notes=f"Report {i}."))
+    return out
+
+
+def grid_clusters(events, **zooms):
+    from geoevents.maps.grid import cluster_grid
+
+    return cluster_grid([e.latitude for e in events], [e.longitude for e in events],
+                        min_zoom=zooms.get("min_zoom", 2), max_zoom=zooms.get("max_zoom", 17))
+
+
+def test_every_event_is_in_exactly_one_cluster_at_every_zoom():
+    events = scattered(2000)
+    clusters = grid_clusters(events)
+    assert len(clusters) == len(events)
+    for zoom in range(2, 18):
+        members = clusters.members(zoom)
+        rows = sorted(int(r) for m in members for r in m)
+        assert rows == list(range(len(events))), zoom
+        assert clusters.counts(zoom).sum() == len(events)
+        assert [len(m) for m in members] == clusters.counts(zoom).tolist()
+    assert len(clusters.starts[2]) < len(clusters.starts[9]) < len(clusters.starts[17])
+
+
+def test_clusters_are_the_grid_cells_and_nest_across_zooms():
+    from geoevents.maps.grid import cells_per_side, mercator_unit
+
+    events = scattered(1500)
+    clusters = grid_clusters(events)
+    x, y = mercator_unit([e.latitude for e in events], [e.longitude for e in events])
+    for zoom in (2, 6, 11, 17):
+        side = cells_per_side(zoom)
+        cell_of = {i: (int(x[i] * side), int(y[i] * side)) for i in range(len(events))}
+        by_cell: dict = {}
+        for i, cell in cell_of.items():
+            by_cell.setdefault(cell, set()).add(i)
+        assert {frozenset(int(r) for r in m) for m in clusters.members(zoom)} == {frozenset(s) for s in by_cell.values()}
+    for zoom in range(2, 17):   # each cluster lies inside one cluster of the zoom below
+        parent = {int(r): k for k, m in enumerate(clusters.members(zoom)) for r in m}
+        for m in clusters.members(zoom + 1):
+            assert len({parent[int(r)] for r in m}) == 1
+
+
+def test_cluster_centroids_are_the_means_of_their_members():
+    events = scattered(1200)
+    clusters = grid_clusters(events)
+    for zoom in (3, 8, 14):
+        lat, lon = clusters.centroids(zoom)
+        for k, members in enumerate(clusters.members(zoom)):
+            assert lat[k] == pytest.approx(sum(events[r].latitude for r in members) / len(members), abs=1e-9)
+            assert lon[k] == pytest.approx(sum(events[r].longitude for r in members) / len(members), abs=1e-9)
+    stacked = [k for k, c in enumerate(clusters.counts(17)) if c > 1]
+    assert stacked and clusters.centroids(17)[0][stacked[0]] == pytest.approx(35.5)
+
+
+def test_clustering_is_deterministic_and_ignores_input_order():
+    import random
+
+    events = scattered(800)
+    first, again = grid_clusters(events), grid_clusters(events)
+    for zoom in range(2, 18):
+        assert first.starts[zoom].tolist() == again.starts[zoom].tolist()
+    assert first.order.tolist() == again.order.tolist()
+    shuffled = events[:]
+    random.Random(1).shuffle(shuffled)
+    other = grid_clusters(shuffled)
+    for zoom in (4, 10, 17):
+        ids = lambda cl, evs: {frozenset(evs[int(r)].event_id for r in m) for m in cl.members(zoom)}   # noqa: E731
+        assert ids(first, events) == ids(other, shuffled)
+
+
+def test_cluster_grid_rejects_points_without_coordinates():
+    from geoevents.maps.grid import cluster_grid
+
+    with pytest.raises(ValueError, match="finite"):
+        cluster_grid([35.0, float("nan")], [40.0, 41.0], min_zoom=2, max_zoom=5)
+    with pytest.raises(ValueError, match="zooms"):
+        cluster_grid([35.0], [40.0], min_zoom=6, max_zoom=5)
+
+
+def grid_columns(page: str) -> dict:
+    """The large map's packed block, unpacked into numpy arrays and decoded text columns."""
+    import base64
+    import gzip
+
+    import numpy as np
+
+    grid = payload(page)["grid"]
+    block = gzip.decompress(base64.b64decode(grid["packed"]))
+    parts = {key: np.frombuffer(block, dtype=np.dtype(kind).newbyteorder("<"), count=size // np.dtype(kind).itemsize,
+                                offset=offset) for key, (offset, size, kind) in grid["layout"].items()}
+    n = grid["n"]
+
+    def text(name):
+        offsets, data = parts[f"text.{name}.offsets"], parts[f"text.{name}.data"].tobytes()
+        values = [data[offsets[j]:offsets[j + 1]].decode("utf-8") for j in range(len(offsets) - 1)]
+        if f"text.{name}.codes" in parts:
+            return [values[c - 1] if c else None for c in parts[f"text.{name}.codes"]]
+        valid = np.unpackbits(parts[f"text.{name}.valid"], bitorder="little")[:n] if f"text.{name}.valid" in parts \
+            else np.ones(n, dtype=bool)
+        return [v if ok else None for v, ok in zip(values, valid)]
+
+    out = {key: parts[key] for key in ("lat", "lon", "day", "type", "tp", "gp", "fat")}
+    out.update({key: text(key) for key in ("sub", "a1", "a2", "loc", "src", "url", "notes", "id")})
+    out["starts"] = {int(k.split(".")[1]): np.flatnonzero(np.unpackbits(v, bitorder="little")[:n])
+                     for k, v in parts.items() if k.startswith("starts.")}
+    return out
+
+
+def test_a_large_map_carries_its_clusters_and_events_packed():
+    events = scattered(600) + [event(9999, latitude=None, longitude=None)]   # no place: not drawn
+    page = render(make_map(events, cluster_in_browser_up_to=100))
+    data = payload(page)
+    assert "events" not in data and data["grid"]["n"] == 600
+    assert "markerclusterjs: inlined" not in page and "geoeventsGrid" in page   # no MarkerCluster library
+    cols = grid_columns(page)
+    by_id = {e.event_id: e for e in events}
+    assert sorted(cols["id"]) == sorted(e.event_id for e in events[:600])
+    for k in range(0, 600, 37):   # each position decodes back to its event
+        e = by_id[cols["id"][k]]
+        assert (cols["lat"][k] / 1e5, cols["lon"][k] / 1e5) == (e.latitude, e.longitude)
+        assert cols["notes"][k] == e.notes and cols["loc"][k] == e.location and cols["a2"][k] == e.actor2
+        assert list(EVENT_TYPES)[cols["type"][k]] == e.event_type and cols["fat"][k] == e.fatalities
+        assert cols["day"][k] == (dt.date.fromisoformat(e.event_date) - dt.date(1970, 1, 1)).days
+    clusters = grid_clusters(events[:600])
+    for zoom in (2, 9, 17):
+        assert cols["starts"][zoom].tolist() == clusters.starts[zoom].tolist()
+    small = payload(render(make_map(events)))          # under the limit: today's page, clustered in the browser
+    assert len(small["events"]) == 600 and "grid" not in small
+
+
+def test_hostile_text_in_a_large_map_stays_text():
+    events = [event(i, notes=HOSTILE_NOTES + f" {i}", actor1=HOSTILE_NOTES, location="</script><script>alert(5)",
+                    latitude=35 + i / 100, source_url="javascript:alert(1)") for i in range(40)]
+    page = render(make_map(events, cluster_in_browser_up_to=10, title="</title><script>alert(2)</script>"))
+    assert "<script>alert" not in page and "<img src=x" not in page and "javascript:alert" not in page
+    cols = grid_columns(page)
+    assert set(cols["a1"]) == {HOSTILE_NOTES} and set(cols["loc"]) == {"</script><script>alert(5)"}
+    assert sorted(cols["notes"]) == sorted(HOSTILE_NOTES + f" {i}" for i in range(40))
+
+
+def test_region_labels_are_worked_out_once_and_kept_in_the_cache(tmp_path, monkeypatch):
+    from geoevents.maps import basemap
+
+    labels = (("SY", "Deir ez-Zor", 35.336, 40.141),)
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(basemap, "_region_labels", lambda: labels)
+    basemap._regions.cache_clear()
+    try:
+        assert basemap._regions() == labels
+        [cached] = tmp_path.glob("map-region-labels-*.json")
+
+        def must_not_run():
+            raise AssertionError("region labels worked out again despite the cache")
+
+        monkeypatch.setattr(basemap, "_region_labels", must_not_run)
+        basemap._regions.cache_clear()
+        assert basemap._regions() == labels                        # read back from the cache
+        cached.write_text("not json", encoding="utf-8")             # a damaged cache is rebuilt
+        monkeypatch.setattr(basemap, "_region_labels", lambda: labels)
+        basemap._regions.cache_clear()
+        assert basemap._regions() == labels
+        assert json.loads(cached.read_text(encoding="utf-8")) == [list(labels[0])]
+    finally:
+        basemap._regions.cache_clear()

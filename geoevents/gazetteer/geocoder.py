@@ -18,14 +18,22 @@ from ..distance import great_circle_km
 from .index import SKELETON_PREFIX, Progress, ensure_index, province_town_shares, read_meta
 from .names import COMMON_WORDS, fold, looks_like_code, skeleton
 from .place import Place
-from .ranking import FUZZY_DISCOUNT, KIND_NAME, MATCH_LABELS, MATCH_SCORES, match_score
+from .ranking import (FUZZY_DISCOUNT, IMPORTANCE_WEIGHT, KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, MATCH_LABELS,
+                      MATCH_SCORES, match_score)
 
 FUZZY_MIN_LENGTH = 5
+MMAP_BYTES = 2 << 30  # SQLite's usual build caps the map at 2 GB
 
 # Parts of towns, abandoned and historical places: not what "the nearest town" means.
 _NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
 
 _NAME_QUERY = "SELECT geonameid, kind, importance, country_code, feature_class FROM names"
+# ``_lookup``'s ranking done by SQLite, for the first few places only: ``match_score`` of each
+# row (the same floating-point operations in the same order), the best row of each place, best
+# first and, between equal scores, the higher geonameid first, as Python's sort orders them.
+_TOP_QUERY = """SELECT MAX((CASE kind WHEN 0 THEN ?1 WHEN 1 THEN ?2 ELSE ?3 END + ?4 * importance) / ?5) AS score,
+    geonameid, kind, country_code, feature_class FROM names{where}
+    GROUP BY geonameid ORDER BY score DESC, geonameid DESC LIMIT ?"""
 _COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, " \
            "p.country_code, p.admin1, p.admin2, p.population, p.source, p.importance"
 
@@ -111,6 +119,7 @@ class Gazetteer(Geocoder):
         # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._row = lru_cache(maxsize=50_000)(self._row_uncached)
+        self._top = lru_cache(maxsize=50_000)(self._top_uncached)
 
     # geopy calls this with the keyword arguments of ``Geocoder.__init__``; nothing here goes online.
     def __repr__(self) -> str:
@@ -128,6 +137,9 @@ class Gazetteer(Geocoder):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            # Read the index through a memory map: a lookup on a full-dump index touches pages all
+            # over a file of gigabytes, and mapped pages cost no read call or copy (address space only).
+            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._local.conn = conn
         return conn
 
@@ -205,7 +217,11 @@ class Gazetteer(Geocoder):
         """``candidates`` as ``Place`` values, what the geoparser and event extraction read."""
         if not isinstance(name, str):
             return []
-        found = self._lookup(name.strip(), self.fuzzy if fuzzy is None else fuzzy)
+        use_fuzzy = self.fuzzy if fuzzy is None else fuzzy
+        if limit is not None and not country and not feature_class:
+            found = self._top(name.strip(), use_fuzzy, limit)
+        else:
+            found = self._lookup(name.strip(), use_fuzzy)
         if country or feature_class:
             countries = self._country_filter(country)
             classes = _as_set(feature_class)
@@ -267,19 +283,42 @@ class Gazetteer(Geocoder):
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _lookup_uncached(self, name: str, use_fuzzy: bool) -> list[tuple[float, int, str, str, str]]:
-        """(score, geonameid, how it matched, country code, feature class), best first."""
+    def _name_match(self, name: str) -> tuple[str, tuple, bool] | None:
+        """The WHERE clause and parameters that find a name's rows in ``names``, and whether a
+        misspelling may be guessed at; None for names that are never looked up."""
         key = fold(name)
         if len(key) < 2 or key in COMMON_WORDS or key.isdigit():
-            return []
+            return None
         if looks_like_code(name):
             # "OSM", "DEZ": airport-style codes only match a place's own name or a curated
             # short form ("US", "UAE"), never an alternate, a transliteration or a guess.
-            rows = self._conn.execute(_NAME_QUERY + f" WHERE key = ? AND kind = {KIND_NAME}", (key,)).fetchall()
-            use_fuzzy = False
-        else:
-            rows = self._conn.execute(_NAME_QUERY + " WHERE key IN (?, ?)",
-                                      (key, SKELETON_PREFIX + skeleton(name))).fetchall()
+            return f" WHERE key = ? AND kind = {KIND_NAME}", (key,), False
+        return " WHERE key IN (?, ?)", (key, SKELETON_PREFIX + skeleton(name)), True
+
+    def _top_uncached(self, name: str, use_fuzzy: bool, limit: int) -> list[tuple[float, int, str, str, str]]:
+        """The first ``limit`` entries of ``_lookup``, ranked by SQLite: a name shared by thousands
+        of places in a full GeoNames dump ("Mill Creek") costs no Python object per namesake."""
+        match = self._name_match(name)
+        if match is None:
+            return []
+        where, params, guessable = match
+        rows = self._conn.execute(_TOP_QUERY.format(where=where), (
+            MATCH_SCORES[KIND_NAME], MATCH_SCORES[KIND_ALTERNATE], MATCH_SCORES[KIND_SKELETON],
+            IMPORTANCE_WEIGHT, 1 + IMPORTANCE_WEIGHT, *params, limit)).fetchall()
+        if not rows and use_fuzzy and guessable:
+            return self._lookup(name, use_fuzzy)[:limit]
+        return [(score, geonameid, MATCH_LABELS[kind], country_code, fclass)
+                for score, geonameid, kind, country_code, fclass in rows]
+
+    def _lookup_uncached(self, name: str, use_fuzzy: bool) -> list[tuple[float, int, str, str, str]]:
+        """(score, geonameid, how it matched, country code, feature class), best first."""
+        match = self._name_match(name)
+        if match is None:
+            return []
+        where, params, guessable = match
+        use_fuzzy = use_fuzzy and guessable
+        key = params[0]
+        rows = self._conn.execute(_NAME_QUERY + where, params).fetchall()
         best: dict[int, tuple[float, int, str, str, str]] = {}
 
         def keep(rows, scale: float = 1.0, how: str | None = None) -> None:
@@ -294,6 +333,11 @@ class Gazetteer(Geocoder):
             for match, similarity in self._fuzzy().search(key):
                 keep(self._conn.execute(_NAME_QUERY + " WHERE key = ?", (match,)), FUZZY_DISCOUNT * similarity, "fuzzy")
         return sorted(best.values(), reverse=True)
+
+    def clear_caches(self) -> None:
+        """Forget the names and places looked up so far (benchmarks time cold lookups)."""
+        for cached in (self._lookup, self._top, self._row):
+            cached.cache_clear()
 
     def _row_uncached(self, geonameid: int) -> _Row | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM places p WHERE geonameid = ?", (geonameid,)).fetchone()

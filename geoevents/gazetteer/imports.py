@@ -34,6 +34,8 @@ __all__ = [
     "read_places_csv",
     "detect_source_kind",
     "RowTally",
+    "tab_line_chunks",
+    "parse_tab_chunk",
 ]
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,13 @@ class RowTally:
         self.malformed += 1
         if len(self.problems) < _PROBLEMS_NAMED:
             self.problems.append(f"line {line}: {problem}")
+
+    def merge(self, part: RowTally) -> None:
+        """Add the count of a later part of the same file (a chunk read by a worker process)."""
+        self.rows += part.rows
+        self.unplaced += part.unplaced
+        self.malformed += part.malformed
+        self.problems.extend(part.problems[:_PROBLEMS_NAMED - len(self.problems)])
 
     def summary(self) -> str:
         """What was skipped, in a few words naming the first malformed lines; "" when nothing was."""
@@ -153,6 +162,57 @@ def read_admin1_codes(path: str | Path, tally: RowTally | None = None) -> Iterat
     with _tallied(path, tally) as tally, _open_text(path, (".txt",)) as stream:
         yield from _tab_records(path, stream, (ADMIN1_COLUMNS,), "GeoNames admin1CodesASCII table",
                                 _admin1_code, tally)
+
+
+# The GeoNames tables a bulk import reads in chunks: source kind -> (column counts, what it is called).
+TAB_TABLES = {
+    "geonames": ((GEONAMES_COLUMNS,), "GeoNames geoname table"),
+    "alternate_names": (ALTERNATE_NAMES_COLUMNS, "GeoNames alternateNames table"),
+}
+CHUNK_LINES = 20_000
+
+
+def tab_line_chunks(path: str | Path, size: int = CHUNK_LINES) -> Iterator[tuple[int, list[str]]]:
+    """The raw lines of a GeoNames table (``.txt`` or GeoNames zip), ``size`` at a time with the
+    number of the first: what a bulk import hands to worker processes to parse.
+
+    Opening, decoding and corrupt-zip errors are the readers' one-line ``GazetteerSourceError``.
+    """
+    path = Path(path)
+    with _open_text(path, (".txt",)) as stream:
+        first, chunk = 1, []
+        for n, line in _lines(path, stream):
+            chunk.append(line)
+            if len(chunk) == size:
+                yield first, chunk
+                first, chunk = n + 1, []
+        if chunk:
+            yield first, chunk
+
+
+def parse_tab_chunk(kind: str, path: str | Path, first: int, lines: list[str], tally: RowTally,
+                    at_start: bool) -> list:
+    """The records of a chunk of ``tab_line_chunks`` (PlaceRecord or AlternateName), as the readers parse them.
+
+    Malformed rows are counted in ``tally``; ``at_start`` says the chunk opens the file, where a
+    wrong column count means a wrong file and is refused at once, as the readers do.
+    """
+    path = Path(path)
+    columns, what = TAB_TABLES[kind]
+    if kind == "geonames":
+        source = "geonames:" + path.name
+        parse: Callable[[list[str]], object] = lambda fields: _geonames_place(fields, source)  # noqa: E731
+    else:
+        parse = _alternate_name
+    records = []
+    for n, line in enumerate(lines, first):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        record = _tab_record(path, n, line.split("\t"), columns, what, parse, tally, at_start)
+        if record is not None:
+            records.append(record)
+    return records
 
 
 def read_places_csv(path: str | Path, tally: RowTally | None = None) -> Iterator[PlaceRecord]:
@@ -363,22 +423,28 @@ def _tab_records(
 ) -> Iterator[_Record]:
     """Parse each tab-separated row with ``parse`` (None: a row to leave out), skipping malformed ones."""
     for n, fields in _tab_rows(path, stream):
-        if len(fields) not in columns:
-            problem = f"{len(fields)} tab-separated columns, expected {' or '.join(map(str, columns))}"
-            if not tally.rows:
-                # On the first row a wrong count means a wrong file, not a damaged row: refuse it at once.
-                raise GazetteerSourceError(path, f"not a {kind}: line {n}: {problem}")
-            tally.rows += 1
-            tally.skip_malformed(n, problem)
-            continue
-        tally.rows += 1
-        try:
-            record = parse(fields)
-        except ValueError as exc:
-            tally.skip_malformed(n, str(exc))
-            continue
+        record = _tab_record(path, n, fields, columns, kind, parse, tally, True)
         if record is not None:
             yield record
+
+
+def _tab_record(path: Path, n: int, fields: list[str], columns: tuple[int, ...], kind: str,
+                parse: Callable[[list[str]], _Record | None], tally: RowTally, at_start: bool) -> _Record | None:
+    """One row's record, or None for a row left out or malformed (counted in ``tally``)."""
+    if len(fields) not in columns:
+        problem = f"{len(fields)} tab-separated columns, expected {' or '.join(map(str, columns))}"
+        if at_start and not tally.rows:
+            # On the first row a wrong count means a wrong file, not a damaged row: refuse it at once.
+            raise GazetteerSourceError(path, f"not a {kind}: line {n}: {problem}")
+        tally.rows += 1
+        tally.skip_malformed(n, problem)
+        return None
+    tally.rows += 1
+    try:
+        return parse(fields)
+    except ValueError as exc:
+        tally.skip_malformed(n, str(exc))
+        return None
 
 
 def _geonames_place(fields: list[str], source: str) -> PlaceRecord:

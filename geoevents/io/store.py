@@ -1,8 +1,11 @@
 """The GeoPackage event store: one ``events`` point layer that grows run after run, reports of one event merged.
 
 The store is an ordinary GeoPackage 1.2 written by GDAL, so QGIS opens it as is: a point layer
-``events`` (EPSG:4326, the ``EVENT_FIELDS`` columns, a DATE field for ``event_date``) and an
-attributes table ``event_sources`` with one row per article report of each event.
+``events`` (EPSG:4326, the ``EVENT_FIELDS`` columns, a DATE field for ``event_date``), an
+attributes table ``event_sources`` with one row per article report of each event, and an
+attributes table ``articles`` with one row per article parsed into it: a hash of its text and
+the geoevents version and gazetteer that produced its events. An article parsed again with
+another text, version or gazetteer has its earlier reports replaced by the new ones.
 
 Appending is one all-or-nothing step under a lock (``FILE.lock``, removed when done): read the
 store, merge, write a complete new GeoPackage beside it (a copy of the old one with the two
@@ -13,13 +16,17 @@ store or the new one, never a mix.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime
+import hashlib
 import math
 import os
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -28,12 +35,16 @@ import pyarrow as pa
 import pyogrio
 import pyogrio.errors
 
+from .. import __version__
 from ..distance import great_circle_km
 from ..errors import one_line
-from ..events.merge import Report, merge_events, report_of, same_event, split_list
+from ..events.merge import LIST_SEPARATOR, Report, join_lists, lowest_fatalities, merge_events, report_of, same_event, split_list
 from ..events.record import EVENT_FIELDS, Event
 from .atomic import atomic_path, remove_quietly
 from .frame import DATE_FIELDS, TEXT_DTYPE, as_events, coerce_frame, events_frame, frame_events
+
+if TYPE_CHECKING:
+    from ..text import Article
 
 try:  # POSIX
     import fcntl
@@ -43,10 +54,14 @@ except ImportError:  # pragma: no cover - Windows
 
 EVENTS_LAYER = "events"
 SOURCES_LAYER = "event_sources"
+ARTICLES_LAYER = "articles"
 
 # One row per article report: ``event_id`` is the stored event it belongs to, ``report_id`` the
 # id the extractor gave it (equal to event_id for the first report).
 SOURCE_FIELDS = ("event_id", "report_id", "article_id", "source", "source_url", "notes", "published", "fatalities")
+# One row per article parsed into the store: what produced its reports. ``gazetteer`` is a digest
+# of the gazetteer index's build record; ``events`` how many events the article gave.
+ARTICLE_FIELDS = ("article_id", "text_sha256", "geoevents_version", "gazetteer", "parsed_at", "events")
 
 # GeoPackage 1.2, not GDAL's default 1.4: the GDAL of QGIS 3.22 (Debian stable) opens 1.4 files
 # with a warning that they "may only be partially supported".
@@ -64,11 +79,17 @@ class AppendResult:
 
     added: int = 0       # new events
     merged: int = 0      # new reports of an event already stored (or given earlier in the same call)
-    unchanged: int = 0   # reports the store already had (same event_id)
+    unchanged: int = 0   # reports the store already had (same event_id, or an unchanged article's)
+    # With ``articles`` given: stored events that lost their last report to a re-parsed article,
+    # and the articles new to the store, parsed again with a change, and parsed again unchanged.
+    removed: int = 0
+    articles_added: int = 0
+    articles_replaced: int = 0
+    articles_unchanged: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.merged)
+        return bool(self.added or self.merged or self.removed or self.articles_added or self.articles_replaced)
 
 
 class EventStore:
@@ -104,9 +125,14 @@ class EventStore:
         layers = self._layers()
         return self._read_sources(layers, self._read_events(layers))
 
+    def articles(self) -> pd.DataFrame:
+        """The ``articles`` table: one row per article parsed into the store, and what produced its events."""
+        return self._read_articles(self._layers())
+
     # -- writing --------------------------------------------------------------------------
 
-    def append(self, events: Iterable[Event | dict] | pd.DataFrame) -> AppendResult:
+    def append(self, events: Iterable[Event | dict] | pd.DataFrame, articles: Iterable[Article] | None = None,
+               *, gazetteer: str | None = None) -> AppendResult:
         """Add events, merging reports of the same event; one atomic write, nothing written if nothing changed.
 
         Same ``event_id`` as a stored report: unchanged. Same event_type and sub_event_type,
@@ -114,8 +140,16 @@ class EventStore:
         call): merged into the nearest such event (sources listed, lowest non-zero fatalities),
         unless one article gave the two different place names (then they are two events).
         Otherwise: added. Events with no date or no coordinates are never merged.
+
+        ``articles`` are the articles the events were extracted from (all of them, also those
+        that gave no event), ``gazetteer`` the ``gazetteer_fingerprint`` of the index used. An
+        article stored before with the same text, geoevents version and gazetteer is unchanged
+        and its events are not looked at; any other article stored before is replaced: its
+        earlier reports are removed (an event left with no report goes, one with others left
+        is recomputed from them) before its new events are merged in.
         """
         new = as_events(events)
+        parsed = _article_rows(articles, gazetteer, new) if articles is not None else {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock():
             self._refuse_if_open_for_writing()
@@ -123,10 +157,25 @@ class EventStore:
             layers = self._layers()
             existing = self._read_events(layers)
             sources = self._read_sources(layers, existing)
-            plan = _merge_plan(existing, sources, new)
-            if plan.result.changed or EVENTS_LAYER not in layers:   # an empty store is still a store QGIS opens
-                self._write(plan.frame(existing), plan.sources(sources))
-        return plan.result
+            known = self._read_articles(layers)
+            status = _article_status(parsed, known, sources)
+            unchanged_ids = {a for a, state in status.items() if state == "unchanged"}
+            fresh = [e for e in new if e.article_id not in unchanged_ids]
+            replaced = {a for a, state in status.items() if state == "replaced"}
+            if not fresh and len(unchanged_ids) == len(status) and EVENTS_LAYER in layers:
+                return AppendResult(unchanged=len(new), articles_unchanged=len(status))   # nothing to do
+            existing, sources, removed = _remove_reports(existing, sources, replaced)
+            plan = _merge_plan(existing, sources, fresh)
+            counts = Counter(status.values())
+            result = AppendResult(added=plan.result.added, merged=plan.result.merged,
+                                  unchanged=plan.result.unchanged + len(new) - len(fresh), removed=removed,
+                                  articles_added=counts["added"], articles_replaced=counts["replaced"],
+                                  articles_unchanged=counts["unchanged"])
+            if result.changed or EVENTS_LAYER not in layers:   # an empty store is still a store QGIS opens
+                written = {a: row for a, row in parsed.items() if a not in unchanged_ids}
+                self._write(plan.frame(existing), plan.sources(sources),
+                            _updated_articles(known, written) if written else None)
+        return result
 
     # -- internals ------------------------------------------------------------------------
 
@@ -180,13 +229,23 @@ class EventStore:
         df["report_id"] = existing["event_id"]
         return _sources_frame(df)
 
-    def _write(self, frame: gpd.GeoDataFrame, sources: pd.DataFrame) -> None:
+    def _read_articles(self, layers: list[str]) -> pd.DataFrame:
+        """The ``articles`` table; empty for a store written before it existed (its articles are unknown)."""
+        if ARTICLES_LAYER not in layers:
+            return _articles_frame(pd.DataFrame(columns=list(ARTICLE_FIELDS)))
+        df = pyogrio.read_dataframe(self.path, layer=ARTICLES_LAYER, read_geometry=False, use_arrow=True,
+                                    arrow_to_pandas_kwargs={"types_mapper": _arrow_types})
+        return _articles_frame(pd.DataFrame(df))
+
+    def _write(self, frame: gpd.GeoDataFrame, sources: pd.DataFrame, articles: pd.DataFrame | None = None) -> None:
         old = self.path if self.path.exists() and self.path.stat().st_size else None
         with atomic_path(self.path, copy_from=old) as tmp:
             if old is not None:
                 _declare_gpkg_1_2(tmp)
             write_events_layer(frame, tmp)
             write_sources_table(sources, tmp)
+            if articles is not None:   # else the copy keeps the table as it was, or has none
+                write_articles_table(articles, tmp)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -267,11 +326,21 @@ def write_events_layer(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 def write_sources_table(sources: pd.DataFrame, path: Path) -> None:
     """(Re)write the ``event_sources`` attributes table of the GeoPackage at ``path`` through GDAL."""
+    _write_attributes_table(sources, path, SOURCES_LAYER, "geoevents event sources",
+                            "One row per article report of each event in the events layer")
+
+
+def write_articles_table(articles: pd.DataFrame, path: Path) -> None:
+    """(Re)write the ``articles`` attributes table of the GeoPackage at ``path`` through GDAL."""
+    _write_attributes_table(articles, path, ARTICLES_LAYER, "geoevents articles",
+                            "One row per article parsed into the store: a hash of its text and the geoevents "
+                            "version and gazetteer that produced its events")
+
+
+def _write_attributes_table(table: pd.DataFrame, path: Path, layer: str, identifier: str, description: str) -> None:
     pyogrio.write_dataframe(
-        sources, path, layer=SOURCES_LAYER, driver="GPKG", use_arrow=True,
-        dataset_options={"VERSION": GPKG_VERSION},
-        layer_options={"IDENTIFIER": "geoevents event sources",
-                       "DESCRIPTION": "One row per article report of each event in the events layer"},
+        table, path, layer=layer, driver="GPKG", use_arrow=True, dataset_options={"VERSION": GPKG_VERSION},
+        layer_options={"IDENTIFIER": identifier, "DESCRIPTION": description},
     )
 
 
@@ -287,15 +356,23 @@ def _declare_gpkg_1_2(path: Path) -> None:
 
 
 def _sources_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return _typed_table(df, SOURCE_FIELDS, counts=("fatalities",))
+
+
+def _typed_table(df: pd.DataFrame, names: tuple[str, ...], counts: tuple[str, ...] = (),
+                 times: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``df``'s columns ``names`` (missing ones empty) as text, non-null integer ``counts`` and UTC ``times``."""
     out = {}
-    for name in SOURCE_FIELDS:
+    for name in names:
         col = df[name].reset_index(drop=True) if name in df.columns else pd.Series([None] * len(df), dtype=object)
-        if name == "fatalities":
+        if name in counts:
             out[name] = pd.to_numeric(col).fillna(0).astype("int64")
+        elif name in times:   # a GeoPackage DATETIME
+            out[name] = pd.to_datetime(col, utc=True).astype("datetime64[ms, UTC]")
         else:
             obj = col.astype(object)
             out[name] = obj.where(obj.notna(), None).astype(TEXT_DTYPE)
-    return pd.DataFrame(out, columns=list(SOURCE_FIELDS))
+    return pd.DataFrame(out, columns=list(names))
 
 
 def _source_row(event_id: str, report: Event) -> dict:
@@ -309,11 +386,147 @@ def _plain(col: pd.Series) -> list:
     return obj.where(obj.notna(), None).tolist()
 
 
+def _plain_row(row: dict) -> dict:
+    """A table row with pandas' missing values (NA, NaN) as None."""
+    return {key: None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+            for key, value in row.items()}
+
+
 def _mergeable_key(event_type, sub_event_type, event_date, lat, lon):
     """Where an event the store may merge is indexed; None for one with no date or no point, which never merges."""
     if event_date is None or lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
         return None
     return (event_type, sub_event_type, event_date)
+
+
+# -- articles parsed again ------------------------------------------------------------------------
+
+def gazetteer_fingerprint(index_path: str | os.PathLike) -> str | None:
+    """A short digest of what the gazetteer index at ``index_path`` was built from; None for no build record.
+
+    It changes whenever the index is rebuilt from other files (a country's dump added, a
+    packaged source upgraded), so the store can tell which articles were parsed before that.
+    """
+    from ..gazetteer.index import read_meta   # here, not at import: the store needs no gazetteer to be read
+
+    fingerprint = read_meta(Path(index_path)).get("fingerprint")
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16] if fingerprint else None
+
+
+def text_sha256(text: str) -> str:
+    """The hash that tells one version of an article's text from another."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _article_rows(articles: Iterable[Article], gazetteer: str | None, events: list[Event]) -> dict[str, dict]:
+    """The ``articles`` row of each article given, by id (a repeated id: the last one)."""
+    per_article = Counter(event.article_id for event in events)
+    parsed_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    rows = {}
+    for article in articles:
+        rows[article.id] = {"article_id": article.id, "text_sha256": text_sha256(article.text),
+                            "geoevents_version": __version__, "gazetteer": gazetteer, "parsed_at": parsed_at,
+                            "events": per_article[article.id]}
+    return rows
+
+
+def _article_status(parsed: dict[str, dict], known: pd.DataFrame, sources: pd.DataFrame) -> dict[str, str]:
+    """"unchanged", "replaced" or "added" for each article given.
+
+    Unchanged needs the same text, version and a known gazetteer equal to the stored one. An
+    article the table does not list but the reports name (a store written before the table
+    existed) is replaced: what produced those reports is unknown.
+    """
+    compared = ["article_id", "text_sha256", "geoevents_version", "gazetteer"]
+    mine = known.loc[known["article_id"].isin(list(parsed)), compared]
+    stored = {row["article_id"]: _plain_row(row) for row in mine.to_dict("records")}
+    reported = _reported_articles(sources, parsed.keys() - stored.keys())
+    status = {}
+    for article_id, row in parsed.items():
+        before = stored.get(article_id)
+        if before is not None and row["gazetteer"] is not None and all(
+                before[name] == row[name] for name in ("text_sha256", "geoevents_version", "gazetteer")):
+            status[article_id] = "unchanged"
+        elif before is not None or article_id in reported:
+            status[article_id] = "replaced"
+        else:
+            status[article_id] = "added"
+    return status
+
+
+def _reports_of(sources: pd.DataFrame, article_ids: set[str]) -> np.ndarray:
+    """Which ``event_sources`` rows are reports of one of ``article_ids`` (a report appended already
+    merged lists several)."""
+    column = sources["article_id"]
+    mask = column.isin(list(article_ids)).to_numpy(dtype=bool, copy=True)
+    listed = column.str.contains(LIST_SEPARATOR, regex=False, na=False).to_numpy(dtype=bool)
+    for row in np.flatnonzero(listed & ~mask):
+        mask[row] = any(a in article_ids for a in split_list(column.iat[row]))
+    return mask
+
+
+def _reported_articles(sources: pd.DataFrame, wanted) -> set[str]:
+    wanted = set(wanted)
+    if not wanted or not len(sources):
+        return set()
+    values = sources["article_id"][_reports_of(sources, wanted)].tolist()
+    return {a for value in values for a in split_list(value) if a in wanted}
+
+
+def _remove_reports(existing: gpd.GeoDataFrame, sources: pd.DataFrame, article_ids: set[str]
+                    ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, int]:
+    """The store without the reports of ``article_ids``, and how many events went with their last report.
+
+    An event that keeps other reports is recomputed from them as far as ``event_sources`` holds
+    them: sources, URLs and article ids listed again, the lowest non-zero fatalities; if its
+    first report went, the next one's id, notes and publication date become the event's. Its
+    place, date and actors stay (every report of it was within 10 km and on an agreeing date).
+    """
+    if not article_ids or not len(sources):
+        return existing, sources, 0
+    gone = _reports_of(sources, article_ids)
+    if not gone.any():
+        return existing, sources, 0
+    touched = set(sources["event_id"][gone].tolist())
+    sources = sources[~gone].reset_index(drop=True)
+    left: dict[str, list[dict]] = defaultdict(list)
+    for row in sources[sources["event_id"].isin(touched)].to_dict("records"):
+        left[row["event_id"]].append(_plain_row(row))
+    event_ids = existing["event_id"].tolist()
+    keep = np.array([eid not in touched or eid in left for eid in event_ids], dtype=bool)
+    slots = [slot for slot, eid in enumerate(event_ids) if eid in left]
+    rekeyed: dict[str, str] = {}
+    updated = []
+    for slot, event in zip(slots, frame_events(existing.iloc[slots])):
+        reports = left[event.event_id]
+        first = next((r for r in reports if r["report_id"] == event.event_id), None)
+        changes = {}
+        if first is None:   # the report the event was made from is gone: the next one leads
+            first = reports[0]
+            rekeyed[event.event_id] = first["report_id"]
+            changes = {"event_id": first["report_id"], "notes": first["notes"] or "", "published": first["published"]}
+        updated.append(dataclasses.replace(
+            event, **changes,
+            source=join_lists(*(r["source"] for r in reports)),
+            source_url=join_lists(*(r["source_url"] for r in reports)),
+            article_id=join_lists(*(r["article_id"] for r in reports)),
+            fatalities=lowest_fatalities(*(r["fatalities"] for r in reports))))
+    if rekeyed:
+        sources["event_id"] = sources["event_id"].replace(rekeyed)
+    existing = _replace_rows(existing, dict(zip(slots, updated)), [])
+    kept = existing.iloc[np.flatnonzero(keep)].reset_index(drop=True)
+    return kept, sources, int((~keep).sum())
+
+
+def _updated_articles(known: pd.DataFrame, rows: dict[str, dict]) -> pd.DataFrame:
+    """The ``articles`` table with ``rows`` replacing the stored rows of their articles, new ones at the end."""
+    kept = known[~known["article_id"].isin(list(rows))]
+    new = _articles_frame(pd.DataFrame(list(rows.values()), columns=list(ARTICLE_FIELDS)))
+    return pd.concat([kept, new], ignore_index=True) if len(kept) else new
+
+
+def _articles_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return _typed_table(df, ARTICLE_FIELDS, counts=("events",), times=("parsed_at",))
 
 
 class _MergePlan:
@@ -417,18 +630,7 @@ class _MergePlan:
 
     def frame(self, existing: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         stored, added, self._rows = self._resolve(existing)
-        if not stored:
-            return _concat([existing, events_frame(added)])
-        slots = np.array(sorted(stored), dtype=int)
-        updated = events_frame([stored[slot] for slot in slots])
-        extras = [c for c in existing.columns if c not in EVENT_FIELDS and c != existing.geometry.name]
-        for name in extras:   # columns an analyst added keep their values on merged rows
-            updated[name] = existing[name].iloc[slots].to_numpy()
-        keep = np.ones(self.n, dtype=bool)
-        keep[slots] = False
-        order = np.concatenate([np.flatnonzero(keep), slots, np.arange(self.n, self.n + len(added))])
-        combined = _concat([existing.iloc[np.flatnonzero(keep)], updated, events_frame(added)])
-        return combined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+        return _replace_rows(existing, stored, added)
 
     def sources(self, sources: pd.DataFrame) -> pd.DataFrame:
         new = _sources_frame(pd.DataFrame(self._rows, columns=list(SOURCE_FIELDS)))
@@ -440,6 +642,26 @@ def _merge_plan(existing: gpd.GeoDataFrame, sources: pd.DataFrame, new: list[Eve
     for event in new:
         plan.add(event)
     return plan
+
+
+def _replace_rows(existing: gpd.GeoDataFrame, stored: dict[int, Event], added: list[Event]) -> gpd.GeoDataFrame:
+    """``existing`` with the rows at the slots of ``stored`` replaced by those events, and ``added`` at the end.
+
+    Only the replaced rows go through Event objects; columns an analyst added keep their values.
+    """
+    if not stored:
+        return _concat([existing, events_frame(added)])
+    n = len(existing)
+    slots = np.array(sorted(stored), dtype=int)
+    updated = events_frame([stored[slot] for slot in slots])
+    extras = [c for c in existing.columns if c not in EVENT_FIELDS and c != existing.geometry.name]
+    for name in extras:
+        updated[name] = existing[name].iloc[slots].to_numpy()
+    keep = np.ones(n, dtype=bool)
+    keep[slots] = False
+    order = np.concatenate([np.flatnonzero(keep), slots, np.arange(n, n + len(added))])
+    combined = _concat([existing.iloc[np.flatnonzero(keep)], updated, events_frame(added)])
+    return combined.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

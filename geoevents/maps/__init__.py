@@ -27,11 +27,24 @@ Hooks for browser tests (stable; change them only together with the tests):
   "N of M events". Undated events are shown only while the full range is selected.
 - The map container carries ``data-geoevents-count`` = number of events drawn (with coordinates).
 - The payload is a ``<script type="application/json" id="geoevents-data-...">`` block.
+
+Large maps (more than ``CLUSTER_IN_BROWSER_UP_TO`` events, or the ``cluster_in_browser_up_to``
+argument) are clustered when built (``grid.py``) and drawn by ``static/geoevents-grid.js``; their
+``window.geoevents`` has ``mode === "grid"``, the same ``visibleCount()``, ``setDateRange``,
+``dateRange()``, ``inRangeCount``, ``types``, ``groups`` (plain layers that switch a type on and
+off), ``heat``, ``map``, ``popupContent(i)``, ``timings``, and ``events`` (decoded on first use, in
+the grid's order), plus ``eventCount``, ``event(i)``, ``drawn()`` (what is drawn now: ``{lat, lon,
+count, index, zoom}``, ``index`` the event of a single marker, else -1), ``drawnLayers()``,
+``markerOf(i)`` (event ``i``'s marker when drawn on its own), ``drawBounds()`` (``[south, west,
+north, east]`` of the drawn area: the view and a margin), ``setViewPadding(p)`` (that margin, a
+fraction of the view; 0 draws exactly the view), ``clusterCount(zoom)`` and ``zooms`` (``[min,
+max]``). Clusters are ``.geoevents-cluster`` markers whose text is their count.
 """
 from __future__ import annotations
 
-from .build import (LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES, LAYER_REGIONS, LAYER_RIVERS,
-                    TYPE_STYLES, make_map)
+from .build import (CLUSTER_IN_BROWSER_UP_TO, LAYER_COUNTRIES, LAYER_HEAT, LAYER_OUTLINES, LAYER_PLACES,
+                    LAYER_REGIONS, LAYER_RIVERS, TYPE_STYLES, make_map)
+from .grid import GridClusters, cluster_grid
 
 __all__ = ["make_map", "TYPE_STYLES", "LAYER_HEAT", "LAYER_PLACES", "LAYER_RIVERS", "LAYER_OUTLINES",
-           "LAYER_COUNTRIES", "LAYER_REGIONS"]
+           "LAYER_COUNTRIES", "LAYER_REGIONS", "CLUSTER_IN_BROWSER_UP_TO", "cluster_grid", "GridClusters"]

@@ -8,14 +8,17 @@ project's own approximation in ``rivers.tsv``: a line through the towns on each 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from ..gazetteer.index import default_cache_dir
 from ..gazetteer.region_points import admin1_points, subdivisions
-from ..gazetteer.sources import english_admin_name
+from ..gazetteer.sources import english_admin_name, packaged_fingerprint
+from ..io.atomic import atomic_path
 from ..io.checks import country_outlines
 
 RIVERS_FILE = Path(__file__).parent / "rivers.tsv"
@@ -57,7 +60,28 @@ def countries_near(bounds: tuple[float, float, float, float], margin: float = 6.
 
 @functools.lru_cache(maxsize=1)
 def _regions() -> tuple[tuple[str, str, float, float], ...]:
-    """(country ISO2, label, lat, lon) of every admin-1 region with a point."""
+    """(country ISO2, label, lat, lon) of every admin-1 region with a point.
+
+    Working the region points out of the packages costs seconds of CPU, so the labels are kept
+    in the cache folder, under a key that changes with the packaged sources and this code.
+    """
+    key = hashlib.sha256((packaged_fingerprint() + Path(__file__).read_text(encoding="utf-8")).encode()).hexdigest()
+    cached = default_cache_dir() / f"map-region-labels-{key[:16]}.json"
+    try:
+        return tuple(tuple(row) for row in json.loads(cached.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    regions = _region_labels()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(cached) as tmp:
+            tmp.write_text(json.dumps(regions, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass   # a cache folder we cannot write only means working them out again next time
+    return regions
+
+
+def _region_labels() -> tuple[tuple[str, str, float, float], ...]:
     points = admin1_points()
     out = []
     for name, _iso, code, aliases, _parent in subdivisions():

@@ -5,9 +5,15 @@ by a FeatureGroupSubGroup per ACLED event type, the heat map, the orientation la
 LayerControl. The events themselves travel as ONE compact JSON payload (a string table plus
 one short array per event) that the project's own ``static/geoevents-map.js`` turns into
 markers: about 5x smaller than folium Markers, and it lets the date slider filter them.
+
+Maps of more than ``CLUSTER_IN_BROWSER_UP_TO`` events are clustered here instead (``grid.py``):
+the payload carries typed columns and the clusters of every zoom, and ``static/geoevents-grid.js``
+draws only the clusters and events in view; MarkerCluster is not used.
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import json
 import os
@@ -18,6 +24,7 @@ import folium
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from branca.element import MacroElement
 from folium.plugins import FeatureGroupSubGroup, HeatMap, MarkerCluster
 
@@ -26,6 +33,7 @@ from ..gazetteer.packages import load_countries
 from ..io.frame import events_frame
 from . import assets
 from .basemap import countries_near, regions_near, river_courses
+from .grid import CELL_PX, TILE_PX, cluster_grid
 
 # Colour and marker shape per ACLED event type (the legend is drawn from this table).
 TYPE_STYLES = {
@@ -45,6 +53,11 @@ SYRIA_IRAQ = (29.0, 35.0, 38.0, 49.0)   # south, west, north, east
 # level at most, and no zoom below the one that shows the whole world.
 MAX_ZOOM = 17
 MIN_ZOOM = 2
+# Up to this many events MarkerCluster clusters them in the browser (animated clusters, stacks
+# spiderfied): every marker is clustered within about half a second of the page opening. Past it
+# that time grows with the events (2 s at 20,000, 5 s at 100,000), so larger maps are clustered
+# when built and the page draws only what is in view.
+CLUSTER_IN_BROWSER_UP_TO = 5000
 
 LAYER_HEAT = "Heat map (weight 1 + fatalities)"
 LAYER_PLACES = "Places mentioned, not event sites"
@@ -82,12 +95,14 @@ class _EventLayer(MacroElement):
     and article text containing ``{{`` must never reach Jinja.
     """
 
-    def __init__(self, payload: str, *, cluster, groups, heat, places, outlines, countries, regions, overlays):
+    def __init__(self, payload: str, *, cluster, groups, heat, places, outlines, countries, regions, overlays,
+                 grid: bool = False):
         super().__init__()
         self._name = "GeoeventsLayer"
         self.payload = payload
+        self.grid = grid
         self.data_id = f"geoevents-data-{self.get_name()}"
-        self.layers = {"cluster": cluster.get_name(), "heat": heat.get_name(),
+        self.layers = {"cluster": cluster.get_name() if cluster is not None else "null", "heat": heat.get_name(),
                        "places": places.get_name() if places is not None else "null",
                        "outlines": outlines.get_name(), "countries": countries.get_name(),
                        "regions": regions.get_name()}
@@ -97,7 +112,8 @@ class _EventLayer(MacroElement):
     def render(self, **kwargs):
         figure = self.get_root()
         css = assets.static_text("geoevents-map.css").replace("</style", "<\\/style")
-        js = assets.static_text("geoevents-map.js").replace("</script", "<\\/script")
+        scripts = ("geoevents-map.js", "geoevents-grid.js") if self.grid else ("geoevents-map.js",)
+        js = "\n".join(assets.static_text(name) for name in scripts).replace("</script", "<\\/script")
         figure.header.add_child(assets.RawHTML(f"<style>{css}</style>\n<script>{js}</script>"),
                                 name="geoevents_map_assets")
         figure.html.add_child(assets.RawHTML(
@@ -109,7 +125,7 @@ class _EventLayer(MacroElement):
 
 
 def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = None,
-             cdn: bool = False) -> folium.Map:
+             cdn: bool = False, cluster_in_browser_up_to: int = CLUSTER_IN_BROWSER_UP_TO) -> folium.Map:
     """A layered folium map of events; ``.save("map.html")`` writes one self-contained file.
 
     ``events_or_frame``: Event objects, dicts of event fields, or a (Geo)DataFrame from
@@ -119,9 +135,13 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
     ``overlays``: GeoJSON files (paths) or GeoJSON dicts, each drawn as its own layer.
     ``title``: shown on the map and as the page title. ``cdn``: link Leaflet and the plugins
     from their CDNs instead of inlining them (a small file that needs a network).
+    ``cluster_in_browser_up_to``: maps with more events are clustered when built, per zoom level,
+    and the page draws only what is in view (see ``CLUSTER_IN_BROWSER_UP_TO``).
     """
     frame = events_frame(events_or_frame if isinstance(events_or_frame, pd.DataFrame) else list(events_or_frame))
-    frame = frame[frame["latitude"].notna() & frame["longitude"].notna()].reset_index(drop=True)
+    placed = (frame["latitude"].notna() & frame["longitude"].notna()).to_numpy()
+    if not placed.all():   # a copy of a quarter-million rows costs, so only when some are unplaced
+        frame = frame[placed].reset_index(drop=True)
     types = _types_in(frame)
     place_rows = _place_rows(places)
 
@@ -155,9 +175,14 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
         overlay_groups.append(folium.FeatureGroup(name=layer_label(name), show=True).add_to(fmap))
         overlay_data.append(_clean_overlay(data))
 
-    cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False,
-                                                    "maxClusterRadius": 45}).add_to(fmap)
-    groups = [FeatureGroupSubGroup(cluster, name=layer_label(t), show=True).add_to(fmap) for t in types]
+    grid = len(frame) > cluster_in_browser_up_to
+    if grid:   # the layers only switch types on and off: the page draws the events itself
+        cluster = None
+        groups = [folium.FeatureGroup(name=layer_label(t), show=True).add_to(fmap) for t in types]
+    else:
+        cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False,
+                                                        "maxClusterRadius": 45}).add_to(fmap)
+        groups = [FeatureGroupSubGroup(cluster, name=layer_label(t), show=True).add_to(fmap) for t in types]
     # One placeholder point: the JS sets the real (date-filtered) points.
     heat = HeatMap([[bounds[0], bounds[1], 0]], name=LAYER_HEAT, show=False, radius=18, blur=14,
                    min_opacity=0.3, max_zoom=MAX_ZOOM).add_to(fmap)
@@ -167,9 +192,9 @@ def make_map(events_or_frame, *, places=None, overlays=(), title: str | None = N
     region_labels = regions_near(bounds, _iso2_codes(frame))
 
     payload = encode_payload(frame, types, place_rows, outlines_geojson, country_labels, title, region_labels,
-                             overlay_data)
-    _EventLayer(payload, cluster=cluster, groups=groups, heat=heat, places=places_group,
-                outlines=outlines, countries=countries, regions=regions, overlays=overlay_groups).add_to(fmap)
+                             overlay_data, grid=grid)
+    _EventLayer(payload, cluster=cluster, groups=groups, heat=heat, places=places_group, outlines=outlines,
+                countries=countries, regions=regions, overlays=overlay_groups, grid=grid).add_to(fmap)
     # collapsed: an open control would cover the events in the top-right corner of the view
     folium.LayerControl(collapsed=True).add_to(fmap)
     fmap.fit_bounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
@@ -290,12 +315,29 @@ def _numbers(value):
 
 
 def encode_payload(frame: pd.DataFrame, types: list[str], place_rows, outlines, country_labels,
-                   title: str | None, region_labels=(), overlays=()) -> str:
+                   title: str | None, region_labels=(), overlays=(), grid: bool = False) -> str:
     """The events as compact JSON, safe to sit inside a <script> element.
 
     Text values go into one string table (actors, places, sources repeat a lot) and each
-    event is a short array of numbers; dates are days since 1970.
+    event is a short array of numbers; dates are days since 1970. With ``grid`` the events
+    travel as typed columns with their clusters per zoom instead (``grid_payload``).
     """
+    payload = {
+        "title": title,
+        "types": types,
+        "styles": {t: TYPE_STYLES.get(t, OTHER_STYLE) for t in types},
+        **(grid_payload(frame, types) if grid else _row_payload(frame, types)),
+        "places": [list(p) for p in place_rows],
+        "countries": country_labels,
+        "regions": list(region_labels),
+        "overlays": list(overlays),
+        "outlines": outlines,
+    }
+    return script_safe_json(payload)
+
+
+def _row_payload(frame: pd.DataFrame, types: list[str]) -> dict:
+    """A small map's events: a string table and one short array per event."""
     strings: dict[str, int] = {}
 
     def codes(column: str) -> list:
@@ -317,20 +359,87 @@ def encode_payload(frame: pd.DataFrame, types: list[str], place_rows, outlines, 
     for key, column in _TEXT_COLUMNS.items():
         cols[key] = codes(column) if n else []
     rows = [list(r) for r in zip(*(cols[c] for c in COLUMNS))]
-    payload = {
-        "title": title,
-        "types": types,
-        "styles": {t: TYPE_STYLES.get(t, OTHER_STYLE) for t in types},
-        "columns": {c: i for i, c in enumerate(COLUMNS)},
-        "strings": list(strings),
-        "events": rows,
-        "places": [list(p) for p in place_rows],
-        "countries": country_labels,
-        "regions": list(region_labels),
-        "overlays": list(overlays),
-        "outlines": outlines,
+    return {"columns": {c: i for i, c in enumerate(COLUMNS)}, "strings": list(strings), "events": rows}
+
+
+# The day column's value for an undated event in a grid payload (the smallest int32).
+NO_DAY = np.iinfo(np.int32).min
+
+
+def grid_payload(frame: pd.DataFrame, types: list[str]) -> dict:
+    """A large map's events, in the grid's order, with the grid's clusters per zoom.
+
+    Everything travels as one gzip-compressed block (base64) of typed little-endian arrays,
+    each starting at a multiple of 4 bytes; ``layout`` names each part's ``[offset, bytes,
+    type]``. Coordinates are integers of 1e-5 degree, clustered as the page reads them; dates
+    are days since 1970 (``NO_DAY`` when unknown); precisions 0 when unknown. ``starts.Z``:
+    per zoom, one bit per event (little-endian within each byte), set where a cluster begins.
+    Text travels as Arrow lays it out (``_text_parts``), so no string becomes a Python object.
+    """
+    lat_e5 = np.round(frame["latitude"].to_numpy(dtype=float) * 1e5).astype(np.int32)
+    lon_e5 = np.round(frame["longitude"].to_numpy(dtype=float) * 1e5).astype(np.int32)
+    clusters = cluster_grid(lat_e5 / 1e5, lon_e5 / 1e5, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    order = clusters.order
+    if len(types) > 255:
+        raise ValueError(f"{len(types)} event types: a map draws at most 255")
+    type_codes = pd.Categorical(frame["event_type"].astype(object), categories=types).codes.astype(np.uint8)
+    days = pa.array(frame["event_date"].array).cast(pa.int32()) if len(frame) else pa.array([], pa.int32())
+    days = days.fill_null(int(NO_DAY)).to_numpy(zero_copy_only=False).astype(np.int32)
+    columns = {
+        "lat": lat_e5, "lon": lon_e5, "day": days, "type": type_codes,
+        "tp": _precision_codes(frame["time_precision"]), "gp": _precision_codes(frame["geo_precision"]),
+        "fat": np.clip(frame["fatalities"].to_numpy(dtype=np.int64), 0, np.iinfo(np.int32).max).astype(np.int32),
     }
-    return script_safe_json(payload)
+    parts: dict[str, np.ndarray] = {key: values[order] for key, values in columns.items()}
+    for key, column in _TEXT_COLUMNS.items():
+        parts.update(_text_parts(f"text.{key}", frame[column], order))
+    for zoom, flags in clusters.first_cell_bits().items():
+        parts[f"starts.{zoom}"] = np.packbits(flags, bitorder="little")
+    block, layout = bytearray(), {}
+    for key, values in parts.items():
+        block += b"\0" * (-len(block) % 4)
+        data = values.astype(values.dtype.newbyteorder("<")).tobytes()
+        layout[key] = [len(block), len(data), values.dtype.name]
+        block += data
+    packed = base64.b64encode(gzip.compress(bytes(block), compresslevel=GZIP_LEVEL, mtime=0)).decode("ascii")
+    return {"grid": {"n": len(frame), "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM, "cellsAtZoom0": TILE_PX // CELL_PX,
+                     "layout": layout, "packed": packed}}
+
+
+# gzip's fastest level: on event columns 10-20 % larger than level 6 at a sixth of the time.
+GZIP_LEVEL = 1
+
+
+def _precision_codes(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").fillna(0).clip(0, 255).to_numpy(dtype=np.uint8)
+
+
+def _text_parts(name: str, column: pd.Series, order: np.ndarray) -> dict[str, np.ndarray]:
+    """A text column in the grid's order: UTF-8 bytes (``.data``) and where each value starts (``.offsets``).
+
+    Values that repeat (actors, places, sources) are stored once, with one code per event
+    (``.codes``, 0 = none); mostly distinct ones (notes, ids) once per event, with a bit per
+    event (``.valid``) when some are missing.
+    """
+    values = pa.array(column.array, type=pa.string(), from_pandas=True)
+    encoded = pc.dictionary_encode(values)
+    parts = {}
+    if len(encoded.dictionary) > len(values) // 2:
+        values = values.take(pa.array(order))
+        if values.null_count:
+            parts[f"{name}.valid"] = np.packbits(values.is_valid().to_numpy(zero_copy_only=False), bitorder="little")
+        strings = values.fill_null("")
+    else:
+        codes = encoded.indices.fill_null(-1).to_numpy()[order].astype(np.int64) + 1
+        width = np.uint8 if len(encoded.dictionary) < 2 ** 8 else np.uint16 if len(encoded.dictionary) < 2 ** 16 else np.uint32
+        parts[f"{name}.codes"] = codes.astype(width)
+        strings = encoded.dictionary
+    strings = pa.concat_arrays([strings]) if strings.offset else strings   # a fresh array: offsets from 0
+    _, offsets, data = strings.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[:len(strings) + 1] if offsets is not None else np.zeros(1, np.int32)
+    parts[f"{name}.offsets"] = offsets
+    parts[f"{name}.data"] = np.frombuffer(data, dtype=np.uint8)[:offsets[-1]] if data is not None else np.zeros(0, np.uint8)
+    return parts
 
 
 def script_safe_json(value) -> str:

@@ -1,24 +1,31 @@
-"""Read news articles from plain-text files, folders, JSON Lines, JSON, CSV and stdin into Article records.
+"""Read news articles from plain-text files, folders, JSON Lines (plain or gzip), JSON, CSV and stdin into Article records.
 
 Everything downstream (geoparsing, event extraction, the CLI) consumes ``Article`` and
 never touches a file. Input a user hands us is messy, so every problem with one file or
 row becomes a ``Skipped`` record passed to a ``report`` callback, and the rest of the batch
 goes on: a user input problem never raises out of ``read_articles``.
+
+JSON Lines and CSV files can also be read a byte range at a time (``Span``), so a Dask
+worker reads its own part of a big file with this same code (``text/partitions.py``).
 """
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import logging
 import os
 import re
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
+from ..errors import one_line
 from .article import Article, Skipped, text_key
 from .dates import parse_published
 from .datelines import DATELINE, published_from_dateline
@@ -33,9 +40,12 @@ MAX_ARTICLE_CHARS = 2_000_000
 FIELDS = ("id", "title", "text", "url", "source", "published")
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+GZIP_JSONL_SUFFIXES = {".jsonl.gz", ".ndjson.gz"}
 JSON_SUFFIXES = {".json"}
 CSV_SUFFIXES = {".csv"}
-FOLDER_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
+FOLDER_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | GZIP_JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
+# Files whose records are lines (a CSV only while no quoted field holds a line break): a byte range of one is read alone.
+SPLITTABLE_SUFFIXES = JSONL_SUFFIXES | CSV_SUFFIXES
 STDIN = "-"
 STDIN_ORIGIN = "<stdin>"
 MAX_TITLE_CHARS = 200
@@ -44,6 +54,49 @@ PathLike = str | os.PathLike
 
 class _Bad(Exception):
     """One input item is unusable; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Which lines of a file to read: those that start at a byte offset in [start, end), numbered from ``first_line``.
+
+    A line belongs to the span it starts in, so spans cut anywhere split a file at line
+    boundaries without anyone reading it to find them.
+    """
+
+    start: int = 0
+    end: int | None = None   # None: to the end of the file
+    first_line: int = 1
+
+
+WHOLE = Span()
+
+
+def file_suffix(path: Path) -> str:
+    """The suffix that picks the reader, lower-case; a gzip file keeps the suffix under it (``.jsonl.gz``)."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return Path(path.stem).suffix.lower() + suffix
+    return suffix
+
+
+def _file_stem(path: Path) -> str:
+    """The name without its reader suffix: default ids are ``stem:line`` for ``news.jsonl`` and ``news.jsonl.gz`` alike."""
+    return path.name[: len(path.name) - len(file_suffix(path))] or path.name
+
+
+def span_lines(stream: BinaryIO, span: Span) -> Iterator[bytes]:
+    """The lines (bytes, line end kept) of a seekable binary stream that start inside ``span``."""
+    if span.start > 0:
+        stream.seek(span.start - 1)
+        stream.readline()   # the end of the line under way at ``start``: it belongs to the span before
+    position = stream.tell()
+    while span.end is None or position < span.end:
+        line = stream.readline()
+        if not line:
+            return
+        position += len(line)
+        yield line
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -129,12 +182,12 @@ _NOT_UTF8 = "not UTF-8 text; re-save it as UTF-8"
 Item = Article | Skipped
 
 
-def _numbered_lines(stream: Iterable[bytes] | Iterable[str]) -> Iterator[tuple[int, str]]:
+def _numbered_lines(stream: Iterable[bytes] | Iterable[str], first: int = 1) -> Iterator[tuple[int, str]]:
     """(line number, line) pairs; bytes are decoded line by line, so one bad line spoils only itself.
 
     Undecodable bytes become lone surrogates (surrogateescape), which callers detect.
     """
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(stream, start=first):
         if isinstance(line, bytes):
             line = line.decode("utf-8", "surrogateescape")
         if number == 1:
@@ -203,14 +256,44 @@ def _json_type(value: object) -> str:
     )
 
 
-def _read_jsonl(path: Path, name: str, published: date | None) -> Iterator[Item]:
+def _read_jsonl(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
     with path.open("rb") as stream:  # binary, line by line: never the whole file in memory
         yield from _json_line_items(
-            _numbered_lines(stream), name=name, stem=path.stem, published=published
+            _numbered_lines(span_lines(stream, span), span.first_line), name=name, stem=_file_stem(path),
+            published=published
         )
 
 
-def _read_json(path: Path, name: str, published: date | None) -> Iterator[Item]:
+class _BrokenStream(Exception):
+    """Compressed data that stops making sense part-way; the message is the reason."""
+
+
+def _gzip_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a gzip stream as it is decompressed; a corrupt or cut-off stream raises ``_BrokenStream``."""
+    try:
+        yield from stream
+    except (OSError, EOFError, zlib.error) as exc:   # BadGzipFile is an OSError; a cut-off file, EOFError
+        raise _BrokenStream(f"cannot decompress: {one_line(exc)}") from None
+
+
+def _read_jsonl_gz(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
+    """A gzip-compressed JSON Lines file, decompressed as it is read; gzip has no byte ranges, so always whole."""
+    read = [0]   # lines read so far: a broken stream is reported at the line it broke in
+
+    def counted(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+        for number, line in lines:
+            read[0] = number
+            yield number, line
+
+    with gzip.open(path, "rb") as stream:
+        try:
+            yield from _json_line_items(counted(_numbered_lines(_gzip_lines(stream))), name=name,
+                                        stem=_file_stem(path), published=published)
+        except _BrokenStream as exc:
+            yield Skipped(f"{name}:{read[0] + 1}", f"{exc}; rest of file not read")
+
+
+def _read_json(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
     """A .json file: a JSON array of objects, one object, or JSON Lines under a .json name."""
     data = path.read_bytes()
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
@@ -222,11 +305,11 @@ def _read_json(path: Path, name: str, published: date | None) -> Iterator[Item]:
             except (ValueError, RecursionError):
                 row = None
             if isinstance(row, dict):
-                yield _row_item(row, origin=f"{name}:1", default_id=f"{path.stem}:1",
+                yield _row_item(row, origin=f"{name}:1", default_id=f"{_file_stem(path)}:1",
                                 published=published)
                 return
         yield from _json_line_items(
-            _numbered_lines(io.BytesIO(data)), name=name, stem=path.stem, published=published
+            _numbered_lines(io.BytesIO(data)), name=name, stem=_file_stem(path), published=published
         )
         return
     try:
@@ -234,7 +317,7 @@ def _read_json(path: Path, name: str, published: date | None) -> Iterator[Item]:
     except UnicodeDecodeError:
         yield Skipped(name, _NOT_UTF8)
         return
-    yield from _json_array_items(text, name=name, stem=path.stem, published=published)
+    yield from _json_array_items(text, name=name, stem=_file_stem(path), published=published)
 
 
 def _json_array_items(text: str, *, name: str, stem: str, published: date | None) -> Iterator[Item]:
@@ -285,21 +368,59 @@ def _raise_csv_field_limit() -> int:
             limit //= 2
 
 
-def _read_csv(path: Path, name: str, published: date | None) -> Iterator[Item]:
+def _read_csv(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
     # The limit is process-wide: put it back afterwards, other readers rely on it to catch runaway quotes.
     previous = _raise_csv_field_limit()
     try:
-        yield from _read_csv_rows(path, name, published)
+        yield from _read_csv_rows(path, name, published, span)
     finally:
         csv.field_size_limit(previous)
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def csv_text_lines(byte_lines: Iterable[bytes], first: int = 1) -> Iterator[tuple[int, str]]:
+    """Numbered text lines of a CSV file as ``open(newline="")`` gives them: a lone \\r ends a line too.
+
+    Undecodable bytes become lone surrogates (surrogateescape): a bad byte spoils only its own row.
+    """
+    number = first
+    for raw in byte_lines:
+        text = raw.decode("utf-8", "surrogateescape")
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        for piece in _LONE_CR.split(text) if "\r" in text else (text,):
+            if piece:
+                yield number, piece
+                number += 1
+
+
+def csv_records_are_lines(lines: Iterable[tuple[int, str]]) -> bool:
+    """Whether every record of these CSV lines is one whole line, strictly parsed: then a cut at any line
+    boundary is a cut between records. A quoted line break, a broken quote or a record running past the
+    last line all say no."""
+    previous = _raise_csv_field_limit()
+    try:
+        reader = csv.reader((line for _, line in lines), strict=True)
+        read = 0
+        for _ in reader:
+            if reader.line_num - read > 1:
+                return False
+            read = reader.line_num
+    except csv.Error:
+        return False
+    finally:
+        csv.field_size_limit(previous)
+    return True
 
 
 class _CsvLines:
     """A CSV file's lines for csv.reader, numbered; keeps the lines of the record being read so
     that lines a broken record swallowed can be read again."""
 
-    def __init__(self, stream: Iterable[str]) -> None:
-        self._lines = enumerate(stream, start=1)
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self._lines = lines
         self._again: list[tuple[int, str]] = []  # a stack: the next line to read is last
         self.taken: list[tuple[int, str]] = []
 
@@ -327,16 +448,27 @@ def _well_formed(lines: list[tuple[int, str]]) -> bool:
     return True
 
 
-def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[Item]:
-    # surrogateescape: a bad byte spoils only its own row, which we then skip.
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
-        lines = _CsvLines(stream)
-        reader = csv.reader(lines)
+def _csv_header(path: Path) -> list[str] | None:
+    """The header of a CSV file, for a span after the first (the first span reports what is wrong with it)."""
+    with path.open("rb") as stream:
         try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            yield Skipped(f"{name}:1", f"invalid CSV header: {exc}")
-            return
+            return next(csv.reader(line for _, line in csv_text_lines(span_lines(stream, WHOLE))), None)
+        except csv.Error:
+            return None
+
+
+def _read_csv_rows(path: Path, name: str, published: date | None, span: Span) -> Iterator[Item]:
+    with path.open("rb") as stream:
+        lines = _CsvLines(csv_text_lines(span_lines(stream, span), span.first_line))
+        reader = csv.reader(lines)
+        if span.start == 0:
+            try:
+                header = next(reader, None)
+            except csv.Error as exc:
+                yield Skipped(f"{name}:1", f"invalid CSV header: {exc}")
+                return
+        else:
+            header = _csv_header(path)
         if header is None:
             return
         # Spreadsheet headers vary in case and spacing; match Article fields loosely.
@@ -346,8 +478,9 @@ def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[It
             if key.lower() in FIELDS and key.lower() not in fields:
                 fields[key.lower()] = key
         if "text" not in fields:
-            yield Skipped(f"{name}:1", "no 'text' column in the CSV header "
-                                       f"(columns: {', '.join(keys) or 'none'})")
+            if span.start == 0:   # said once, by the span holding the header
+                yield Skipped(f"{name}:1", "no 'text' column in the CSV header "
+                                           f"(columns: {', '.join(keys) or 'none'})")
             return
         while True:
             lines.taken = []
@@ -381,13 +514,13 @@ def _read_csv_rows(path: Path, name: str, published: date | None) -> Iterator[It
                 continue
             row = dict(zip(keys, values))
             try:
-                yield _article_from_row(row, default_id=f"{path.stem}:{start}", origin=origin,
+                yield _article_from_row(row, default_id=f"{_file_stem(path)}:{start}", origin=origin,
                                         published=published, fields=fields)
             except _Bad as exc:
                 yield Skipped(origin, str(exc))
 
 
-def _read_txt(path: Path, name: str, published: date | None) -> Iterator[Item]:
+def _read_txt(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
     # UTF-8 needs at most 4 bytes a character: a bigger file is too long without reading it.
     if path.stat().st_size > 4 * MAX_ARTICLE_CHARS:
         yield Skipped(name, f"article too long (over {MAX_ARTICLE_CHARS:,} characters)")
@@ -400,32 +533,35 @@ def _read_txt(path: Path, name: str, published: date | None) -> Iterator[Item]:
                             f"{exc.start}); re-save it as UTF-8")
         return
     try:
-        yield _plain_article(text, article_id=path.stem, origin=name, published=published)
+        yield _plain_article(text, article_id=_file_stem(path), origin=name, published=published)
     except _Bad as exc:
         yield Skipped(name, str(exc))
 
 
-_READERS: dict[str, Callable[[Path, str, date | None], Iterator[Item]]] = {
+_READERS: dict[str, Callable[[Path, str, date | None, Span], Iterator[Item]]] = {
     **{s: _read_txt for s in TEXT_SUFFIXES},
     **{s: _read_jsonl for s in JSONL_SUFFIXES},
+    **{s: _read_jsonl_gz for s in GZIP_JSONL_SUFFIXES},
     **{s: _read_json for s in JSON_SUFFIXES},
     **{s: _read_csv for s in CSV_SUFFIXES},
 }
 
 
-def _read_file(path: Path, name: str, published: date | None) -> Iterator[Item]:
-    reader = _READERS.get(path.suffix.lower())
+def read_file(path: Path, name: str, published: date | None, span: Span = WHOLE) -> Iterator[Item]:
+    """The articles and skips of one file (its lines in ``span`` only, for JSON Lines and CSV); ``name`` is
+    the file as messages name it."""
+    reader = _READERS.get(file_suffix(path))
     if reader is None:
         yield Skipped(name, f"unsupported file type {path.suffix or '(no suffix)'!r}; "
-                            "use .txt, .jsonl, .ndjson, .json, .csv or a folder")
+                            "use .txt, .jsonl, .ndjson, .jsonl.gz, .json, .csv or a folder")
         return
     try:
-        yield from reader(path, name, published)
+        yield from reader(path, name, published, span)
     except OSError as exc:
         yield Skipped(name, f"cannot read: {exc.strerror or exc}")
 
 
-def _read_folder(folder: Path, name: str, published: date | None) -> Iterator[Item]:
+def _folder_files(folder: Path, name: str) -> Iterator[tuple[Path, str] | Skipped]:
     """Files under ``folder`` with a known suffix, depth first in name order; hidden ones skipped."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -443,9 +579,9 @@ def _read_folder(folder: Path, name: str, published: date | None) -> Iterator[It
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            yield from _read_folder(Path(entry.path), child, published)
-        elif is_file and Path(entry.name).suffix.lower() in FOLDER_SUFFIXES:
-            yield from _read_file(Path(entry.path), child, published)
+            yield from _folder_files(Path(entry.path), child)
+        elif is_file and file_suffix(Path(entry.name)) in FOLDER_SUFFIXES:
+            yield Path(entry.path), child
 
 
 def _stdin_lines(stdin: TextIO | None) -> Iterable[bytes] | Iterable[str]:
@@ -490,6 +626,21 @@ def _chain(first: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
+def input_files(item: PathLike) -> Iterator[tuple[Path, str] | Skipped]:
+    """The files one input names, in reading order, as (path, name in messages); a missing input is a ``Skipped``."""
+    path = Path(item)
+    name = str(path)
+    try:
+        if path.is_dir():
+            yield from _folder_files(path, name)
+        elif path.exists():
+            yield path, name
+        else:
+            yield Skipped(name, "no such file or folder")
+    except OSError as exc:  # e.g. a path component that is not a folder, or no permission
+        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+
+
 def _read_input(item: PathLike, published: date | None, stdin: TextIO | None) -> Iterator[Item]:
     if isinstance(item, str) and item == STDIN:
         try:
@@ -497,20 +648,14 @@ def _read_input(item: PathLike, published: date | None, stdin: TextIO | None) ->
         except OSError as exc:
             yield Skipped(STDIN_ORIGIN, f"cannot read: {exc.strerror or exc}")
         return
-    path = Path(item)
-    name = str(path)
-    try:
-        if path.is_dir():
-            yield from _read_folder(path, name, published)
-        elif path.exists():
-            yield from _read_file(path, name, published)
+    for found in input_files(item):
+        if isinstance(found, Skipped):
+            yield found
         else:
-            yield Skipped(name, "no such file or folder")
-    except OSError as exc:  # e.g. a path component that is not a folder, or no permission
-        yield Skipped(name, f"cannot read: {exc.strerror or exc}")
+            yield from read_file(*found, published)
 
 
-def _as_list(inputs: PathLike | Iterable[PathLike]) -> list[PathLike]:
+def as_list(inputs: PathLike | Iterable[PathLike]) -> list[PathLike]:
     if isinstance(inputs, (str, os.PathLike)):
         return [inputs]
     return list(inputs)
@@ -531,7 +676,8 @@ def read_articles(
     """Articles from files, folders and stdin ("-"), lazily, in input order.
 
     ``inputs`` is one path or "-", or a list of them. Formats go by suffix: ``.txt`` (one
-    article; id = file stem), ``.jsonl``/``.ndjson``/``.json`` and ``.csv`` (fields ``id,
+    article; id = file stem), ``.jsonl``/``.ndjson`` (also gzip-compressed, ``.jsonl.gz``, read
+    as it is decompressed), ``.json`` and ``.csv`` (fields ``id,
     title, text, url, source, published``; other fields go to ``metadata``); a folder is
     read recursively in name order. ``published`` applies to articles that give none of
     their own; an article without either takes the date of its wire dateline.
@@ -541,7 +687,7 @@ def read_articles(
     (ValueError, at once): it concerns the whole call, not one input.
     """
     default_published = parse_published(published)
-    items = _as_list(inputs)
+    items = as_list(inputs)
     return _articles(items, default_published, report, stdin)
 
 

@@ -1,6 +1,8 @@
 /* geoevents map: draws the events of one compact JSON payload as light markers in per-type
  * sub-groups of one MarkerCluster, feeds the heat layer, and adds the date-range slider, the
  * legend, the places and orientation layers, and the window.geoevents API the browser tests use.
+ * A large map's payload has a "grid" instead of "events": geoevents-grid.js draws it, with the
+ * date panel, legend, popups and orientation layers defined here.
  *
  * Everything that comes from articles (notes, actors, places, sources, URLs) is hostile: it is
  * only ever put into the page with textContent / createTextNode, and a link is made only for
@@ -55,26 +57,223 @@
       SHAPES[shape] + "</g></svg>";
   }
 
+  function popupContent(ev) {
+    var box = el("div", "geoevents-popup");
+    box.appendChild(el("div", "geoevents-popup-type",
+      ev.event_type + (ev.sub_event_type ? " / " + ev.sub_event_type : "")));
+    var table = el("table");
+    function row(label, value) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, label));
+      var td = el("td");
+      if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
+      tr.appendChild(td);
+      table.appendChild(tr);
+    }
+    row("Date", ev.event_date ? ev.event_date + " (" + (TIME_PRECISION[ev.time_precision] || "precision unknown") + ")"
+                              : "unknown");
+    row("Actors", (ev.actor1 || "unknown") + (ev.actor2 ? " vs " + ev.actor2 : ""));
+    row("Fatalities", ev.fatalities);
+    row("Place", (ev.location || "unnamed place") +
+        (ev.geo_precision ? " (" + GEO_PRECISION[ev.geo_precision] + ")" : "") +
+        " " + ev.latitude.toFixed(4) + ", " + ev.longitude.toFixed(4));
+    if (ev.source || ev.source_url) {
+      var names = ev.source ? ev.source.split("; ") : [], urls = ev.source_url ? ev.source_url.split("; ") : [];
+      var cell = el("span");
+      for (var k = 0; k < Math.max(names.length, urls.length); k++) {
+        if (k) { cell.appendChild(document.createTextNode("; ")); }
+        var name = names[k] || urls[k], href = safeHref(urls[k]);
+        if (href) {
+          var a = el("a", null, name);
+          a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+          cell.appendChild(a);
+        } else {
+          cell.appendChild(document.createTextNode(name + (urls[k] && names[k] ? " (" + urls[k] + ")" : "")));
+        }
+      }
+      row("Source", cell);
+    }
+    box.appendChild(table);
+    if (ev.notes) { box.appendChild(el("blockquote", "geoevents-popup-notes", ev.notes)); }
+    if (ev.id) { box.appendChild(el("div", "geoevents-popup-id", ev.id)); }
+    return box;
+  }
+
+  // icon(type index, fatalities): the event's marker icon, one shared icon per type and size.
+  function eventIcons(data) {
+    var cache = {};
+    return function (type, fatalities) {
+      var size = iconSize(fatalities), key = type + "/" + size;
+      if (!cache[key]) {
+        var st = data.styles[data.types[type]];
+        cache[key] = L.divIcon({html: svg(st.shape, st.color, size), className: "geoevents-marker",
+                                iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
+      }
+      return cache[key];
+    };
+  }
+
+  // The date panel: two range inputs (days since 1970), from and to, and the event counter;
+  // onRange(from, to) runs whenever the range changes.
+  function datePanel(map, title, minDay, maxDay, onRange) {
+    var counter = null, fromInput = null, toInput = null, fromLabel = null, toLabel = null;
+    var panel = L.control({position: "bottomleft"});
+    panel.onAdd = function () {
+      var box = el("div", "geoevents-panel leaflet-bar");
+      if (title) { box.appendChild(el("div", "geoevents-title", title)); }
+      if (minDay !== null) {
+        [["from", "From"], ["to", "To"]].forEach(function (p) {
+          var line = el("label", "geoevents-range");
+          line.appendChild(el("span", "geoevents-range-name", p[1]));
+          var input = el("input");
+          input.type = "range"; input.id = "geoevents-date-" + p[0];
+          input.min = minDay; input.max = maxDay; input.step = 1;
+          input.value = p[0] === "from" ? minDay : maxDay;
+          var label = el("span", "geoevents-range-date", isoDay(+input.value));
+          line.appendChild(input); line.appendChild(label);
+          box.appendChild(line);
+          if (p[0] === "from") { fromInput = input; fromLabel = label; } else { toInput = input; toLabel = label; }
+        });
+        var onInput = function (e) {
+          var a = +fromInput.value, b = +toInput.value;
+          if (a > b) { if (e.target === fromInput) { toInput.value = a; } else { fromInput.value = b; } }
+          setRange(+fromInput.value, +toInput.value);
+        };
+        fromInput.addEventListener("input", onInput);
+        toInput.addEventListener("input", onInput);
+      }
+      counter = el("div", "geoevents-count");
+      box.appendChild(counter);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    panel.addTo(map);
+
+    function setRange(from, to) {
+      if (minDay === null) { return; }
+      from = Math.max(minDay, from === null ? minDay : from);
+      to = Math.min(maxDay, to === null ? maxDay : to);
+      if (from > to) { var t = from; from = to; to = t; }
+      fromInput.value = from; toInput.value = to;
+      fromLabel.textContent = isoDay(from); toLabel.textContent = isoDay(to);
+      onRange(from, to);
+    }
+
+    return {
+      setRange: setRange,
+      count: function (text) { if (counter) { counter.textContent = text; } }
+    };
+  }
+
+  // Legend: shapes and colours by type (fixed table), size by fatalities.
+  function addLegend(map, data) {
+    var styles = data.styles;
+    var legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var box = el("div", "geoevents-legend leaflet-bar");
+      box.appendChild(el("div", "geoevents-legend-title", "Event types"));
+      data.types.forEach(function (type) {
+        var line = el("div", "geoevents-legend-row"), swatch = el("span", "geoevents-legend-swatch");
+        swatch.innerHTML = svg(styles[type].shape, styles[type].color, 16);  // fixed table, not input
+        line.appendChild(swatch); line.appendChild(el("span", null, type));
+        box.appendChild(line);
+      });
+      var sizes = el("div", "geoevents-legend-row geoevents-legend-sizes");
+      [0, 10, 100].forEach(function (f) {
+        var s = el("span", "geoevents-legend-swatch");
+        s.innerHTML = svg("circle", "#bbb", iconSize(f));
+        sizes.appendChild(s); sizes.appendChild(el("span", null, f + " "));
+      });
+      box.appendChild(sizes);
+      box.appendChild(el("div", "geoevents-legend-note", "size: fatalities"));
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    legend.addTo(map);
+  }
+
+  // Orientation layers: country outlines and names, overlays, region names, places mentioned.
+  function addOrientationLayers(map, opts, data) {
+    if (opts.outlines && data.outlines) {
+      L.geoJSON(data.outlines, {interactive: false,
+        style: {color: "#6b6b6b", weight: 1, fillColor: "#efe9dc", fillOpacity: 0.25}}).addTo(opts.outlines);
+    }
+    if (opts.countries) {
+      data.countries.forEach(function (c) {
+        L.marker([c[1], c[2]], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "geoevents-country", html: el("span", null, c[0]), iconSize: null})
+        }).addTo(opts.countries);
+      });
+    }
+    // User overlays (--overlay): properties in a popup as text, the name-like one as the tooltip.
+    (opts.overlays || []).forEach(function (group, k) {
+      var fc = data.overlays && data.overlays[k];
+      if (!fc) { return; }
+      L.geoJSON(fc, {
+        style: {color: "#2a9d8f", weight: 2, fillOpacity: 0.1},
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, {radius: 5, color: "#2a9d8f", weight: 2, fillOpacity: 0.5});
+        },
+        onEachFeature: function (f, layer) {
+          var props = f.properties || {}, keys = Object.keys(props);
+          if (!keys.length) { return; }
+          var table = el("table", "geoevents-overlay-props");
+          keys.forEach(function (key) {
+            var tr = el("tr");
+            tr.appendChild(el("th", null, key));
+            tr.appendChild(el("td", null, props[key]));
+            table.appendChild(tr);
+          });
+          var box = el("div", "geoevents-popup");
+          box.appendChild(table);
+          layer.bindPopup(box, {maxWidth: 360});
+          var label = props.name || props.NAME || props.Name || props.title || props.label;
+          if (label) { layer.bindTooltip(document.createTextNode(label), {sticky: true}); }
+        }
+      }).addTo(group);
+    });
+
+    // Region names only from zoom 6: at country scale they would bury the events.
+    if (opts.regions && data.regions) {
+      data.regions.forEach(function (r) {
+        L.marker([r[1], r[2]], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "geoevents-region", html: el("span", null, r[0]), iconSize: null})
+        }).addTo(opts.regions);
+      });
+      var zoomClass = function () {
+        L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](map.getContainer(), "geoevents-zoomed-out");
+      };
+      map.on("zoomend", zoomClass);
+      zoomClass();
+    }
+    if (opts.places) {
+      data.places.forEach(function (p) {
+        L.circleMarker([p[1], p[2]], {radius: 4, color: "#333", weight: 1, fillColor: "#fff", fillOpacity: 0.9})
+          .bindTooltip(document.createTextNode(p[0] + " (mentioned, no event here)"))
+          .addTo(opts.places);
+      });
+    }
+  }
+
   window.geoeventsBuild = function (opts) {
     var t0 = performance.now();
     var data = JSON.parse(document.getElementById(opts.dataId).textContent);
-    var timings = {parse: performance.now() - t0};
+    // ms: startedAt since the page began loading, the others since startedAt
+    var timings = {startedAt: t0, parse: performance.now() - t0};
+    if (data.grid) {   // a large map: clusters computed when it was built (geoevents-grid.js)
+      return window.geoeventsGrid(opts, data, {
+        el: el, isoDay: isoDay, dayOf: dayOf, popupContent: popupContent, eventIcons: eventIcons,
+        datePanel: datePanel, addLegend: addLegend, addOrientationLayers: addOrientationLayers
+      }, t0, timings);
+    }
     var map = opts.map, cluster = opts.cluster, groups = opts.groups, heat = opts.heat;
-    var S = data.strings, C = data.columns, rows = data.events, styles = data.styles;
+    var S = data.strings, C = data.columns, rows = data.events;
     function str(i) { return i === null || i < 0 ? null : S[i]; }
 
     // Decoded events (what window.geoevents.events exposes), one marker each.
     var events = new Array(rows.length), markers = new Array(rows.length);
-    var iconCache = {};
-    function icon(type, fatalities) {
-      var size = iconSize(fatalities), key = type + "/" + size;
-      if (!iconCache[key]) {
-        var st = styles[data.types[type]];
-        iconCache[key] = L.divIcon({html: svg(st.shape, st.color, size), className: "geoevents-marker",
-                                    iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
-      }
-      return iconCache[key];
-    }
+    var icon = eventIcons(data);
     var minDay = null, maxDay = null, undated = 0;
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
@@ -96,48 +295,6 @@
     }
 
     timings.markers = performance.now() - t0;
-
-    function popupContent(ev) {
-      var box = el("div", "geoevents-popup");
-      box.appendChild(el("div", "geoevents-popup-type",
-        ev.event_type + (ev.sub_event_type ? " / " + ev.sub_event_type : "")));
-      var table = el("table");
-      function row(label, value) {
-        var tr = el("tr");
-        tr.appendChild(el("th", null, label));
-        var td = el("td");
-        if (value instanceof Node) { td.appendChild(value); } else { td.textContent = value; }
-        tr.appendChild(td);
-        table.appendChild(tr);
-      }
-      row("Date", ev.event_date ? ev.event_date + " (" + (TIME_PRECISION[ev.time_precision] || "precision unknown") + ")"
-                                : "unknown");
-      row("Actors", (ev.actor1 || "unknown") + (ev.actor2 ? " vs " + ev.actor2 : ""));
-      row("Fatalities", ev.fatalities);
-      row("Place", (ev.location || "unnamed place") +
-          (ev.geo_precision ? " (" + GEO_PRECISION[ev.geo_precision] + ")" : "") +
-          " " + ev.latitude.toFixed(4) + ", " + ev.longitude.toFixed(4));
-      if (ev.source || ev.source_url) {
-        var names = ev.source ? ev.source.split("; ") : [], urls = ev.source_url ? ev.source_url.split("; ") : [];
-        var cell = el("span");
-        for (var k = 0; k < Math.max(names.length, urls.length); k++) {
-          if (k) { cell.appendChild(document.createTextNode("; ")); }
-          var name = names[k] || urls[k], href = safeHref(urls[k]);
-          if (href) {
-            var a = el("a", null, name);
-            a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
-            cell.appendChild(a);
-          } else {
-            cell.appendChild(document.createTextNode(name + (urls[k] && names[k] ? " (" + urls[k] + ")" : "")));
-          }
-        }
-        row("Source", cell);
-      }
-      box.appendChild(table);
-      if (ev.notes) { box.appendChild(el("blockquote", "geoevents-popup-notes", ev.notes)); }
-      if (ev.id) { box.appendChild(el("div", "geoevents-popup-id", ev.id)); }
-      return box;
-    }
 
     // Popups and tooltips are bound on first use: 100,000 pre-bound popups would cost seconds.
     cluster.on("click", function (e) {
@@ -238,139 +395,15 @@
     function finish(points, inWindow) {
       if (heat) { heat.setLatLngs(points); }
       api.inRangeCount = inWindow;
-      if (counter) { counter.textContent = inWindow + " of " + events.length + " events"; }
+      panel.count(inWindow + " of " + events.length + " events");
     }
 
-    // The slider control: two range inputs (days since 1970), from and to.
-    var counter = null, fromInput = null, toInput = null, fromLabel = null, toLabel = null;
-    var panel = L.control({position: "bottomleft"});
-    panel.onAdd = function () {
-      var box = el("div", "geoevents-panel leaflet-bar");
-      if (data.title) { box.appendChild(el("div", "geoevents-title", data.title)); }
-      if (minDay !== null) {
-        [["from", "From"], ["to", "To"]].forEach(function (p) {
-          var line = el("label", "geoevents-range");
-          line.appendChild(el("span", "geoevents-range-name", p[1]));
-          var input = el("input");
-          input.type = "range"; input.id = "geoevents-date-" + p[0];
-          input.min = minDay; input.max = maxDay; input.step = 1;
-          input.value = p[0] === "from" ? minDay : maxDay;
-          var label = el("span", "geoevents-range-date", isoDay(+input.value));
-          line.appendChild(input); line.appendChild(label);
-          box.appendChild(line);
-          if (p[0] === "from") { fromInput = input; fromLabel = label; } else { toInput = input; toLabel = label; }
-        });
-        var onInput = function (e) {
-          var a = +fromInput.value, b = +toInput.value;
-          if (a > b) { if (e.target === fromInput) { toInput.value = a; } else { fromInput.value = b; } }
-          setRange(+fromInput.value, +toInput.value);
-        };
-        fromInput.addEventListener("input", onInput);
-        toInput.addEventListener("input", onInput);
-      }
-      counter = el("div", "geoevents-count");
-      box.appendChild(counter);
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    panel.addTo(map);
-
-    function setRange(from, to) {
-      if (minDay === null) { return; }
-      from = Math.max(minDay, from === null ? minDay : from);
-      to = Math.min(maxDay, to === null ? maxDay : to);
-      if (from > to) { var t = from; from = to; to = t; }
+    var panel = datePanel(map, data.title, minDay, maxDay, function (from, to) {
       range.from = from; range.to = to;
-      fromInput.value = from; toInput.value = to;
-      fromLabel.textContent = isoDay(from); toLabel.textContent = isoDay(to);
       apply();
-    }
-
-    // Legend: shapes and colours by type (fixed table), size by fatalities.
-    var legend = L.control({position: "bottomright"});
-    legend.onAdd = function () {
-      var box = el("div", "geoevents-legend leaflet-bar");
-      box.appendChild(el("div", "geoevents-legend-title", "Event types"));
-      data.types.forEach(function (type) {
-        var line = el("div", "geoevents-legend-row"), swatch = el("span", "geoevents-legend-swatch");
-        swatch.innerHTML = svg(styles[type].shape, styles[type].color, 16);  // fixed table, not input
-        line.appendChild(swatch); line.appendChild(el("span", null, type));
-        box.appendChild(line);
-      });
-      var sizes = el("div", "geoevents-legend-row geoevents-legend-sizes");
-      [0, 10, 100].forEach(function (f) {
-        var s = el("span", "geoevents-legend-swatch");
-        s.innerHTML = svg("circle", "#bbb", iconSize(f));
-        sizes.appendChild(s); sizes.appendChild(el("span", null, f + " "));
-      });
-      box.appendChild(sizes);
-      box.appendChild(el("div", "geoevents-legend-note", "size: fatalities"));
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    legend.addTo(map);
-
-    // Orientation layers: country outlines and names, places mentioned that were not event sites.
-    if (opts.outlines && data.outlines) {
-      L.geoJSON(data.outlines, {interactive: false,
-        style: {color: "#6b6b6b", weight: 1, fillColor: "#efe9dc", fillOpacity: 0.25}}).addTo(opts.outlines);
-    }
-    if (opts.countries) {
-      data.countries.forEach(function (c) {
-        L.marker([c[1], c[2]], {interactive: false, keyboard: false,
-          icon: L.divIcon({className: "geoevents-country", html: el("span", null, c[0]), iconSize: null})
-        }).addTo(opts.countries);
-      });
-    }
-    // User overlays (--overlay): properties in a popup as text, the name-like one as the tooltip.
-    (opts.overlays || []).forEach(function (group, k) {
-      var fc = data.overlays && data.overlays[k];
-      if (!fc) { return; }
-      L.geoJSON(fc, {
-        style: {color: "#2a9d8f", weight: 2, fillOpacity: 0.1},
-        pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, {radius: 5, color: "#2a9d8f", weight: 2, fillOpacity: 0.5});
-        },
-        onEachFeature: function (f, layer) {
-          var props = f.properties || {}, keys = Object.keys(props);
-          if (!keys.length) { return; }
-          var table = el("table", "geoevents-overlay-props");
-          keys.forEach(function (key) {
-            var tr = el("tr");
-            tr.appendChild(el("th", null, key));
-            tr.appendChild(el("td", null, props[key]));
-            table.appendChild(tr);
-          });
-          var box = el("div", "geoevents-popup");
-          box.appendChild(table);
-          layer.bindPopup(box, {maxWidth: 360});
-          var label = props.name || props.NAME || props.Name || props.title || props.label;
-          if (label) { layer.bindTooltip(document.createTextNode(label), {sticky: true}); }
-        }
-      }).addTo(group);
     });
-
-    // Region names only from zoom 6: at country scale they would bury the events.
-    if (opts.regions && data.regions) {
-      data.regions.forEach(function (r) {
-        L.marker([r[1], r[2]], {interactive: false, keyboard: false,
-          icon: L.divIcon({className: "geoevents-region", html: el("span", null, r[0]), iconSize: null})
-        }).addTo(opts.regions);
-      });
-      var zoomClass = function () {
-        L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](map.getContainer(), "geoevents-zoomed-out");
-      };
-      map.on("zoomend", zoomClass);
-      zoomClass();
-    }
-    if (opts.places) {
-      data.places.forEach(function (p) {
-        L.circleMarker([p[1], p[2]], {radius: 4, color: "#333", weight: 1, fillColor: "#fff", fillOpacity: 0.9})
-          .bindTooltip(document.createTextNode(p[0] + " (mentioned, no event here)"))
-          .addTo(opts.places);
-      });
-    }
+    addLegend(map, data);
+    addOrientationLayers(map, opts, data);
 
     var api = {
       map: map, cluster: cluster, groups: groups, heat: heat, markers: markers, events: events,
@@ -378,7 +411,7 @@
       // events now drawn: in the date range and of a type whose layer is on
       visibleCount: function () { return cluster.getLayers().length; },
       setDateRange: function (from, to) {
-        setRange(from === null || from === undefined ? null : dayOf(from),
+        panel.setRange(from === null || from === undefined ? null : dayOf(from),
                  to === null || to === undefined ? null : dayOf(to));
         return api.visibleCount();
       },
