@@ -640,7 +640,7 @@ def _map(args) -> int:
 
 def _gazetteer_fingerprint(gazetteer) -> str | None:
     """What the event store records of the gazetteer used (None for one that is not the offline index)."""
-    from .io.store import gazetteer_fingerprint
+    from .gazetteer.index import gazetteer_fingerprint
 
     path = getattr(gazetteer, "path", None)
     return gazetteer_fingerprint(path) if path is not None else None

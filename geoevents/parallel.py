@@ -191,7 +191,7 @@ def parse_corpus(
     is not a store) before any work; stdin as input raises ValueError.
     """
     from . import __version__
-    from .io.store import gazetteer_fingerprint
+    from .gazetteer.index import gazetteer_fingerprint
 
     focus = sorted(focus_countries(focus))  # a bad code is refused here, before any work
     if partitions is not None and partitions < 1:

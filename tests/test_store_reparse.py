@@ -14,11 +14,11 @@ from test_gazetteer_index import geoname_row
 from test_outputs_input import _assert_qgis_322_store
 from test_store import ABU_KAMAL, MOSUL, NEAR_ABU_KAMAL, RAQQA, strike
 
-from geoevents.gazetteer.index import INDEX_NAME, UserSource, rebuild
+from geoevents.gazetteer.index import INDEX_NAME, UserSource, gazetteer_fingerprint, rebuild
 from geoevents.io import AppendResult, EventStore
 from geoevents.io import store as store_module
 from geoevents.io.sinks import open_sink
-from geoevents.io.store import gazetteer_fingerprint, text_sha256
+from geoevents.io.store import text_sha256
 from geoevents.text import Article
 
 REUTERS = Article("a1", "Russian jets struck Abu Kamal on Thursday, killing three.")

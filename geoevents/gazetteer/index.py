@@ -9,6 +9,7 @@ user files whole before it starts, so a bad one is refused in seconds, not after
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -92,6 +93,16 @@ def _write_registered_sources(cache_dir: Path, sources: list[UserSource]) -> Non
 def expected_fingerprint(sources: Iterable[UserSource]) -> str:
     parts = [f"schema={SCHEMA_VERSION}", packaged_fingerprint(), *(s.signature() for s in sources)]
     return "|".join(parts)
+
+
+def gazetteer_fingerprint(index_path: str | os.PathLike) -> str | None:
+    """A short digest of what the gazetteer index at ``index_path`` was built from; None for no build record.
+
+    It changes whenever the index is rebuilt from other files (a country's dump added, a
+    packaged source upgraded), so the store can tell which articles were parsed before that.
+    """
+    fingerprint = read_meta(Path(index_path)).get("fingerprint")
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16] if fingerprint else None
 
 
 def read_meta(path: Path) -> dict[str, str]:

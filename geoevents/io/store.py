@@ -142,7 +142,7 @@ class EventStore:
         Otherwise: added. Events with no date or no coordinates are never merged.
 
         ``articles`` are the articles the events were extracted from (all of them, also those
-        that gave no event), ``gazetteer`` the ``gazetteer_fingerprint`` of the index used. An
+        that gave no event), ``gazetteer`` the ``gazetteer_fingerprint`` (``gazetteer.index``) of the index used. An
         article stored before with the same text, geoevents version and gazetteer is unchanged
         and its events are not looked at; any other article stored before is replaced: its
         earlier reports are removed (an event left with no report goes, one with others left
@@ -400,18 +400,6 @@ def _mergeable_key(event_type, sub_event_type, event_date, lat, lon):
 
 
 # -- articles parsed again ------------------------------------------------------------------------
-
-def gazetteer_fingerprint(index_path: str | os.PathLike) -> str | None:
-    """A short digest of what the gazetteer index at ``index_path`` was built from; None for no build record.
-
-    It changes whenever the index is rebuilt from other files (a country's dump added, a
-    packaged source upgraded), so the store can tell which articles were parsed before that.
-    """
-    from ..gazetteer.index import read_meta   # here, not at import: the store needs no gazetteer to be read
-
-    fingerprint = read_meta(Path(index_path)).get("fingerprint")
-    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16] if fingerprint else None
-
 
 def text_sha256(text: str) -> str:
     """The hash that tells one version of an article's text from another."""
