@@ -1,7 +1,7 @@
 """Learn the event-place model's weights (geoevents/data/event_place_weights.json) and report k-fold accuracy.
 
     GEOEVENTS_CACHE_DIR=... python bench/train_event_place.py ../shared/data/event_location/dev.jsonl \
-        [--folds 5] [--l2 1.0] [--out geoevents/data/event_place_weights.json] [--cache DIR] [--no-cv]
+        [--folds 5] [--l2 5.0] [--out geoevents/data/event_place_weights.json] [--cache DIR] [--no-cv]
 
 Reads an event-location JSONL file (geoevents.evaluate.read_event_locations), parses every
 sentence once with the geoparser's spaCy pipeline (the parsed docs and recognised toponyms
@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", type=Path)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, default=5.0)
     parser.add_argument("--out", type=Path, help="write the weights trained on the whole file here")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/geoevents-event-place"))
     parser.add_argument("--no-cv", action="store_true")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from . import __version__
@@ -310,8 +310,7 @@ def _gazetteer_build(args) -> int:
 def _gazetteer_download(args) -> int:
     """Fetch the dumps asked for (those not fetched before), then one rebuild adding those not yet indexed."""
     from .gazetteer import download
-    from .gazetteer.index import INDEX_NAME, UserSource, default_cache_dir, read_meta, rebuild, registered_sources
-    from .gazetteer.records import GazetteerSourceError
+    from .gazetteer.index import default_cache_dir
 
     try:
         dumps = download.wanted_dumps(args.countries, args.all_countries, args.alternate_names)
@@ -319,7 +318,6 @@ def _gazetteer_download(args) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     cache = args.cache_dir or default_cache_dir()
-    registered = {(s.path, s.kind) for s in registered_sources(cache)}
     fetched, failed = [], []
     for dump in dumps:
         try:
@@ -328,38 +326,25 @@ def _gazetteer_download(args) -> int:
         except (download.DownloadError, OSError) as exc:  # OSError: the cache folder is not writable
             failed.append(dump.local)
             print(f"geoevents: error: {exc}", file=sys.stderr)
-    new = [f for f in fetched if (str(f.path), f.dump.kind) not in registered]
-    index = cache / INDEX_NAME
-    before = json.loads(read_meta(index).get("counts") or "{}")
-    after = before
-    if new:
-        with _progress(args, total=6 + 2 * len(new)) as progress:  # each file is checked, then imported
-            try:
-                rebuild(cache, add=[UserSource(str(f.path), f.dump.kind) for f in new], progress=progress)
-            except GazetteerSourceError as exc:
-                for f in new:  # a download the importer refused is fetched afresh next time
-                    if str(f.path) == exc.path:
-                        download.forget(f.path)
-                raise
-        after = json.loads(read_meta(index).get("counts") or "{}")
-    lines, added_places = [], {}
+    new = download.not_imported(cache, fetched)
+    with _progress(args, total=6 + 2 * len(new)) if new else nullcontext() as progress:  # each file checked, imported
+        report = download.import_fetched(cache, new, progress)
+    after = report.after
+    lines = []
     for f in fetched:
         if f not in new:
             lines.append(f"{f.path.name}: already downloaded and in the gazetteer; nothing to do")
             continue
-        source = f"geonames:{f.path.name}"
-        added_places[f.path.name] = (after.get("by_source", {}).get(source, 0)
-                                     - before.get("by_source", {}).get(source, 0))
-        what = f"{added_places[f.path.name]:,} places" if f.dump.kind == "geonames" else "alternate names"
+        what = f"{report.places_added(f):,} places" if f.dump.kind == "geonames" else "alternate names"
         lines.append(f"{f.path.name}: {f.how} ({download.size_text(f.size)}), {what} added")
     if new:
-        names = after.get("names", 0) - before.get("names", 0) if before else None
+        names = report.names_added
         lines.append(f"gazetteer: {after.get('places', 0):,} places, {after.get('names', 0):,} names"
                      + (f" ({names:+,} names)" if names is not None else ""))
     if args.json:
         print(json.dumps({"fetched": [{"file": str(f.path), "url": f.url, "how": f.how, "bytes": f.size,
-                                       "imported": f in new, "places_added": added_places.get(f.path.name)}
-                                      for f in fetched],
+                                       "imported": f in new, "places_added": report.places_added(f) if f in new
+                                       else None} for f in fetched],
                           "failed": failed, "places": after.get("places"), "names": after.get("names")}))
     elif lines:
         print("\n".join(lines))

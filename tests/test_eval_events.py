@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from types import SimpleNamespace
 from datetime import date
 
 import pytest
@@ -160,6 +161,34 @@ def test_ucdp_scores_from_a_stub_extractor(ucdp_file):
     table = format_ucdp_table(scores)
     assert "located and dated (one event)" in table and "25.0%" in table
     assert "skipped: bad coordinates: 1" in table
+
+
+class AnalysingStub(StubExtractor):
+    """Also yields the places its 'geoparser' resolved in each headline, looked up by the text."""
+
+    def __init__(self, answers: dict, places: dict):
+        super().__init__(answers)
+        self.places = places
+
+    def analyse_many(self, articles, batch_size=16, report=None):
+        for article, events in self.extract_many(articles, batch_size, report):
+            toponyms = [SimpleNamespace(resolved=SimpleNamespace(latitude=lat, longitude=lon))
+                        for lat, lon in self.places.get(article.text, [])]
+            yield article, events, [*toponyms, SimpleNamespace(resolved=None)]   # and a name it did not resolve
+
+
+def test_ucdp_bounds_located_by_the_places_headlines_name(ucdp_file):
+    places = {
+        "Warplanes struck Abu Kamal, killing 4 people": [ABU_KAMAL],
+        # the province's own point, 33 km from where UCDP placed the clash: named, not near
+        "Clashes continue between the factions in the countryside of Deir Ezzor": [(35.40, 40.10)],
+    }
+    scores = evaluate_ucdp(ucdp_file, AnalysingStub(UCDP_ANSWERS, places), date_prec=1)
+    assert scores["n"] == 4
+    assert (scores["named_place"], scores["named_near"]) == (0.5, 0.25)
+    assert (scores["counts"]["named_place"], scores["counts"]["named_near"]) == (2, 1)
+    assert scores["located"] == 0.5   # row D's stub event lies at Palmyra although its headline named no place
+    assert "(bounds located)" in format_ucdp_table(scores)
 
 
 def test_ucdp_limit_and_failed_headlines(ucdp_file):

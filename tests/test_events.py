@@ -142,6 +142,53 @@ def test_conflict_like_text_gives_valid_events(extractor, parts):
             assert -90 <= e.latitude <= 90 and -180 <= e.longitude <= 180
 
 
+def _what_where(events):
+    return sorted((e.location, e.sub_event_type, e.fatalities) for e in events)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Two reports joined in a headline: each event at the place its own clause names.
+    ("Heavy clashes in Ariha and renewed air raids on Saraqib",
+     [("Ariha", "Armed clash", 0), ("Saraqib", "Air/drone strike", 0)]),
+    # ... with each clause's own death toll
+    ("Clashes in Ariha killed two fighters, and air raids on Saraqib killed five civilians.",
+     [("Ariha", "Armed clash", 2), ("Saraqib", "Air/drone strike", 5)]),
+    # ... where the parse joined them as one noun phrase
+    ("A blast in the western countryside of Idlib and clashes in districts of Deir Ezzor city",
+     [("Deir ez-Zor", "Armed clash", 0), ("Idlib", "Remote explosive/landmine/IED", 0)]),
+    # ... where the clause's place hangs off "go on", not the event word
+    ("Government forces shell villages near Hama and clashes go on in the Eastern Ghouta",
+     [("Eastern Ghouta", "Armed clash", 0), ("Hamah", "Shelling/artillery/missile attack", 0)]),
+])
+def test_each_report_of_a_headline_is_placed_by_its_own_clause(extractor, text, expected):
+    assert _what_where(extractor.extract(text, published="2017-06-01")) == expected
+
+
+def test_coordinated_words_sharing_places_stay_one_report(extractor):
+    # One toll for the strike on both towns, not one per clause after "and".
+    events = extractor.extract("Warplanes struck Abu Kamal and Mayadin, killing 12 people.", published="2017-06-01")
+    assert {e.location for e in events} == {"Albu Kamal", "Al Mayadin"}
+    assert {e.sub_event_type for e in events} == {"Air/drone strike"} and sum(e.fatalities for e in events) == 12
+    events = extractor.extract("Government forces shelled and stormed Kafr Nabl.", published="2017-06-01")
+    assert events and {e.location for e in events} == {"Kafranbel"}
+    # A question or a condition covers every clause: no events.
+    for text in ("Did warplanes strike Saraqib and did rebels shell Ariha?",
+                 "If warplanes strike Saraqib and rebels shell Ariha, the truce will collapse."):
+        assert extractor.extract(text, published="2017-06-01") == []
+
+
+def test_a_report_ending_in_its_attribution_keeps_its_places(extractor):
+    # The parse hangs the opening places from "reported"; they are still where the strikes were.
+    events = extractor.extract("Near Saraqib and Ariha, a dozen fighters died on Monday in air strikes, "
+                               "a monitoring group reported.", published="2017-06-01")
+    assert {(e.location, e.sub_event_type) for e in events} == {("Saraqib", "Air/drone strike"),
+                                                                ("Ariha", "Air/drone strike")}
+    # Where it was said is still not where it happened.
+    events = extractor.extract("The strikes hit Raqqa, the spokesman told reporters at the Pentagon.",
+                               published="2017-06-01")
+    assert [e.location for e in events] == ["Ar Raqqah"]
+
+
 def test_an_attack_from_afar_happens_where_it_lands(extractor):
     # Where the warships were is not where the missiles struck (ACLED codes the target).
     text = ("Army units reached the besieged garrison in Deir ez-Zor on Tuesday. Russian warships in the "

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from bench.synthetic_geonames import generate
+from geoevents import cli
 from geoevents.gazetteer import index
-from geoevents.gazetteer.imports import RowTally, read_alternate_names, read_geonames
-from geoevents.gazetteer.index import INDEX_NAME, UserSource
-from geoevents.gazetteer.records import GazetteerSourceError
+from geoevents.gazetteer.geocoder import Gazetteer
+from geoevents.gazetteer.imports import (RowTally, parse_tab_chunk, read_alternate_names, read_geonames,
+                                         tab_line_chunks)
+from geoevents.gazetteer.index import INDEX_NAME, SOURCES_NAME, UserSource
+from geoevents.gazetteer.records import GazetteerSourceError, PlaceRecord
+from geoevents.gazetteer.sources import PackagedSources
 
 ROWS = 3_000
 
@@ -54,17 +60,17 @@ def serial_rows(source: UserSource) -> tuple[list, list]:
     if source.kind == "geonames":
         for place in read_geonames(source.path, RowTally(Path(source.path))):
             places.append(index._place_row(place))
-            index._place_name_rows(names, place)
+            index._place_name_rows(names, [place])
     else:
         for row in read_alternate_names(source.path, RowTally(Path(source.path))):
-            index._name_rows(names, row.geonameid, row.name, index.KIND_ALTERNATE)
+            index._name_rows(names, [(row.geonameid, row.name, index.KIND_ALTERNATE)])
     return places, names
 
 
 def test_workers_make_the_same_rows_in_the_same_order(dumps, monkeypatch):
     monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(index, "BUILD_WORKERS", 2)
-    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_LINES", 257)
+    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_BYTES", 20_000)
     sources = [UserSource(str(dumps[0]), "geonames"), UserSource(str(dumps[1]), "alternate_names")]
     with index._workers(sources) as pool:
         assert pool is not None
@@ -86,7 +92,7 @@ def geoname_line(gid: int, name: str, lat: str = "36.3") -> str:
 def test_chunked_import_counts_and_refuses_as_the_reader_does(tmp_path, monkeypatch, workers):
     monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0 if workers else 1 << 40)
     monkeypatch.setattr(index, "BUILD_WORKERS", 2)
-    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_LINES", 50)
+    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_BYTES", 3_500)
     lines = [geoname_line(i, f"Town {i}") for i in range(1, 401)]
     lines[120] = geoname_line(121, "Bad", lat="north")  # one bad row in the third chunk: skipped, counted
     good = tmp_path / "IQ.txt"
@@ -131,3 +137,94 @@ def test_top_places_ranked_by_sqlite_are_the_head_of_the_full_ranking(gazetteer,
         for limit in (1, 5, 25):
             assert gazetteer._top(name, fuzzy, limit) == full[:limit]
     assert len(gazetteer._lookup("Springfield", False)) > 5  # a name with namesakes is in the sample
+
+
+def test_byte_blocks_are_numbered_and_decoded_as_the_text_reader_reads_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_BYTES", 1_000)
+    lines = [geoname_line(i, f"Tōwn {i}") for i in range(1, 141)]
+    lines[6] = "\n"  # a blank line still counts
+    lines[17] = geoname_line(18, "Bad", lat="north")
+    text = "\ufeff" + "".join(line.replace("\n", "\r\n") for line in lines).rstrip("\r\n")  # BOM, CRLF, no final end
+    path = tmp_path / "IQ.txt"
+    path.write_text(text, encoding="utf-8")
+    blocks = list(tab_line_chunks(path))
+    assert len(blocks) > 5 and all(block.endswith(b"\n") for _, block in blocks[:-1])
+    chunked, tally = [], RowTally(path)
+    for i, (first, block) in enumerate(blocks):
+        chunked += parse_tab_chunk("geonames", path, first, block, tally, i == 0)
+    whole = RowTally(path)
+    assert chunked == list(read_geonames(path, whole))
+    assert (tally.rows, tally.malformed, tally.problems) == (whole.rows, whole.malformed, whole.problems) == \
+           (139, 1, ["line 18: latitude 'north' is not a number"])
+
+    damaged = tmp_path / "SY.txt"
+    damaged.write_bytes("".join(lines).encode("utf-8").replace("Tōwn 30".encode(), b"T\xffwn 30"))
+    with pytest.raises(GazetteerSourceError, match="after line 29 are not valid UTF-8"):
+        for first, block in tab_line_chunks(damaged):
+            parse_tab_chunk("geonames", damaged, first, block, RowTally(damaged), first == 1)
+
+
+@pytest.fixture
+def one_packaged_place(monkeypatch):
+    """Builds from one packaged place: these tests are about the user's file."""
+    mosul = PlaceRecord(99072, "Mosul", 36.335, 43.11889, "P", "PPLA", "IQ", "15", population=1_739_800,
+                        source="cities500")
+    monkeypatch.setattr(index, "read_packaged_sources", lambda: PackagedSources(places=[mosul]))
+
+
+def test_a_big_table_is_refused_by_the_build_that_reads_it_and_the_index_stays(tmp_path, monkeypatch, capsys,
+                                                                                one_packaged_place):
+    monkeypatch.setattr(index, "PARALLEL_MIN_BYTES", 0)  # every table is "big": read by the workers only
+    monkeypatch.setattr(index, "BUILD_WORKERS", 2)
+    monkeypatch.setattr("geoevents.gazetteer.imports.CHUNK_BYTES", 2_000)
+    cache = tmp_path / "cache"
+    good = tmp_path / "IQ.txt"
+    good.write_text("".join(geoname_line(i, f"Town {i}") for i in range(1, 301)), encoding="utf-8")
+    assert cli.main(["gazetteer", "build", "--geonames", str(good), "--cache-dir", str(cache), "-q"]) == 0
+    before = ((cache / INDEX_NAME).read_bytes(), (cache / SOURCES_NAME).read_text())
+
+    damaged = tmp_path / "SY.txt"  # 10 % bad rows, all past the first block
+    damaged.write_text("".join(geoname_line(i, "X", lat="north" if i % 10 == 0 and i > 100 else "36")
+                               for i in range(1, 1001)), encoding="utf-8")
+    assert cli.main(["gazetteer", "build", "--geonames", str(damaged), "--cache-dir", str(cache), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "SY.txt" in err and "90 of 1000 rows are malformed" in err and "Traceback" not in err
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the build started before the wrong file was refused")
+
+    wrong = tmp_path / "IR.txt"  # named like one, but not a GeoNames table: refused from its head, before the build
+    wrong.write_text("a\tb\tc\n" * 3000)
+    monkeypatch.setattr(index, "build_index", no_build)
+    assert cli.main(["gazetteer", "build", "--geonames", str(wrong), "--cache-dir", str(cache), "-q"]) == 2
+    assert "not a GeoNames geoname table: line 1" in capsys.readouterr().err
+    assert ((cache / INDEX_NAME).read_bytes(), (cache / SOURCES_NAME).read_text()) == before
+    assert [p.name for p in cache.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_spatial_index_built_beside_is_the_one_built_in_place(tmp_path, dumps, one_packaged_place):
+    cache = tmp_path / "cache"
+    index.rebuild(cache, add=[UserSource(str(dumps[0]), "geonames")], reset=True)
+    tables = ("places_rtree_node", "places_rtree_rowid", "places_rtree_parent")
+    with closing(sqlite3.connect(cache / INDEX_NAME)) as conn:
+        assert conn.execute("SELECT rtreecheck('places_rtree')").fetchone() == ("ok",)
+        beside = [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
+        conn.execute("ATTACH DATABASE ? AS here", (str(tmp_path / "here.sqlite"),))
+        conn.executescript("""CREATE VIRTUAL TABLE here.places_rtree USING rtree (geonameid, min_lat, max_lat,
+                                                                                 min_lon, max_lon);
+            INSERT INTO here.places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM places;""")
+        in_place = [conn.execute(f"SELECT * FROM here.{t} ORDER BY 1").fetchall() for t in tables]
+    assert beside == in_place and len(beside[1]) > ROWS
+
+
+def test_lookups_on_an_index_without_the_stored_countries_find_them_as_before(gazetteer, tmp_path):
+    copy = tmp_path / INDEX_NAME
+    with closing(sqlite3.connect(gazetteer.path)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+        target.execute("DELETE FROM meta WHERE key = 'country_places'")
+        target.commit()
+    old = Gazetteer(copy)
+    assert old._country_places() == gazetteer._country_places() == index.country_places(old._conn)
+    for name in ("Mosul", "Aleppo", "Springfield", "Georgia"):
+        assert old.candidates(name, limit=5) == gazetteer.candidates(name, limit=5)
+    assert old.country("SY") == gazetteer.country("SY")

@@ -12,6 +12,12 @@ article(s). The harness runs the event extractor on ``source_headline`` (publish
   type (``UCDP_TYPES_OF``) contains the row's ``type_of_violence``;
 * **deaths**: the best-matching event's fatalities lie within ``low``..``high``.
 
+Two shares say how much of a miss is the headline's and how much the extractor's: rows
+whose headline names a place the geoparser resolved (``named_place``), and rows whose
+headline names a resolved place within 25 km of UCDP's point (``named_near``): no event can
+be located where the headline names no place near it ("Clashes on many fronts of Aleppo"
+coded at a village), so ``named_near`` bounds ``located`` from above.
+
 The best-matching event of a row is the first of its events by: both located and dated,
 then located, then dated, then nearest to the row's point, then earliest in the text.
 A row that gave no event scores False on everything.
@@ -245,24 +251,29 @@ def _shares(matches: list[dict]) -> dict:
     return dict(n=n, **{m: (sum(x[m] for x in matches) / n if n else None) for m in METRICS})
 
 
-def score_ucdp(rows: Sequence[UCDPRow], events: Sequence[Sequence], named_place: Sequence[bool] | None = None,
+def score_ucdp(rows: Sequence[UCDPRow], events: Sequence[Sequence], places: Sequence[Sequence] | None = None,
                ) -> dict:
     """Score the events found for each row (``events[i]`` for ``rows[i]``) against UCDP's coding.
 
-    Returns the shares of rows (``n``) scoring ``events, located, dated, both, type,
-    deaths`` (match_row), ``with_place`` (some event has coordinates), ``named_place``
-    (the headline named a place the geoparser resolved; None unless ``named_place`` is
-    given), ``events_per_row``, ``counts`` (the same as numbers of rows) and
-    ``by_where_prec`` / ``by_type_of_violence``: ``n`` and the six shares per code.
+    ``places[i]``, when given, are the places (anything with ``latitude, longitude``) the
+    geoparser resolved in row i's headline. Returns the shares of rows (``n``) scoring
+    ``events, located, dated, both, type, deaths`` (match_row), ``with_place`` (some event
+    has coordinates), ``named_place`` and ``named_near`` (the headline names a resolved
+    place; one within ``LOCATED_KM`` of the row's point: None unless ``places`` is given),
+    ``events_per_row``, ``counts`` (the same as numbers of rows) and ``by_where_prec`` /
+    ``by_type_of_violence``: ``n`` and the six shares per code.
     """
-    if len(rows) != len(events):
+    if len(rows) != len(events) or (places is not None and len(places) != len(rows)):
         raise ValueError(f"{len(events)} event lists for {len(rows)} rows")
     matches = [match_row(row, found) for row, found in zip(rows, events)]
     n = len(rows)
     overall = _shares(matches)
     counts = {m: sum(x[m] for x in matches) for m in (*METRICS, "with_place")}
-    if named_place is not None:
-        counts["named_place"] = sum(bool(x) for x in named_place)
+    if places is not None:
+        counts["named_place"] = sum(bool(found) for found in places)
+        counts["named_near"] = sum(
+            any(great_circle_km(row.latitude, row.longitude, p.latitude, p.longitude) <= LOCATED_KM for p in found)
+            for row, found in zip(rows, places))
 
     def grouped(key) -> dict:
         groups: dict[int, list[dict]] = {}
@@ -273,7 +284,8 @@ def score_ucdp(rows: Sequence[UCDPRow], events: Sequence[Sequence], named_place:
     return dict(
         **overall,
         with_place=counts["with_place"] / n if n else None,
-        named_place=counts["named_place"] / n if n and named_place is not None else None,
+        named_place=counts["named_place"] / n if n and places is not None else None,
+        named_near=counts["named_near"] / n if n and places is not None else None,
         events_per_row=sum(len(found) for found in events) / n if n else None,
         counts=counts,
         by_where_prec=grouped(lambda r: r.where_prec),
@@ -296,8 +308,8 @@ def evaluate_ucdp(
     already-read rows; ``limit`` keeps the first so many rows after filtering. ``extractor``
     defaults to ``geoevents.events.EventExtractor()``; anything with ``extract_many(articles,
     batch_size=, report=)`` yielding (article, events) works, and one with ``analyse_many``
-    (yielding toponyms too) also gives ``named_place``. The headlines go through it in
-    batches of ``batch_size``; ``progress`` gets the number of rows done. Adds to the
+    (yielding toponyms too) also gives ``named_place`` and ``named_near``. The headlines go
+    through it in batches of ``batch_size``; ``progress`` gets the number of rows done. Adds to the
     scores ``skipped`` (bad rows), ``filtered_out``, ``failed`` (headlines the extractor
     failed on: they count as giving no event), ``skip_reasons`` and the filters used.
     """
@@ -317,7 +329,7 @@ def evaluate_ucdp(
     articles = (Article(id=f"{i}:{k}", text=text, published=day, origin=f"{origin}:{row.line or i + 1}")
                 for i, row in enumerate(rows) for k, (text, day) in enumerate(row.texts))
     found: list[list] = [[] for _ in rows]
-    named = [False] * len(rows)
+    named: list[list] = [[] for _ in rows]
     failed: list = []
     analyse = getattr(extractor, "analyse_many", None)
     results: Iterable = (analyse(articles, batch_size=batch_size, report=failed.append) if analyse is not None
@@ -326,8 +338,7 @@ def evaluate_ucdp(
     for article, events, toponyms in results:
         i = int(article.id.split(":")[0])
         found[i].extend(events)
-        if toponyms:
-            named[i] = named[i] or any(getattr(t, "resolved", None) is not None for t in toponyms)
+        named[i].extend(t.resolved for t in toponyms or () if getattr(t, "resolved", None) is not None)
         if progress is not None:
             progress(i)   # rows before this one are done
     if progress is not None:
@@ -345,6 +356,7 @@ _LABELS = {
     "located": f"located (within {LOCATED_KM:g} km)", "dated": "dated (within a day)",
     "both": "located and dated (one event)", "type": "type of violence agrees", "deaths": "deaths within low..high",
     "with_place": "rows giving a placed event", "named_place": "headline names a resolved place",
+    "named_near": f"... one within {LOCATED_KM:g} km (bounds located)",
     "events_per_row": "events per row", "failed": "headlines the extractor failed on",
     "filtered_out": "rows filtered out",
 }

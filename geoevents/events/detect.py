@@ -303,6 +303,81 @@ def reported_as_fact(sent, index: int) -> bool:
     return not _hypothetical(sent, parsed) and not _irrealis(sent.doc[index], parsed)
 
 
+def event_clauses(sent, places: list[tuple[int, int]], triggers: list[Trigger] = ()) -> list:
+    """The parts of a sentence (spaCy Spans) that each report events at places of their own.
+
+    Headlines and summaries join reports from different places in one sentence: "Clashes in
+    the Eastern Ghouta and strikes on the Idlib countryside" tells of two events, one at each
+    place, as a coder would code them. A sentence splits where a conjunction joins its main
+    clause to another clause or phrase ("conj" of the root), and only between parts that each
+    name a place (``places``: character spans in the doc): "shelled and stormed the town" shares
+    one place and stays one report. Where the parse joined two such reports as one noun phrase
+    ("Explosion in Idlib and clashes in Deir Ezzor city"), it also splits after a conjunction or
+    comma with an event word (``triggers``) and a place on each side, the event word opening
+    the right side as a new report begins ("struck Abu Kamal and Mayadin, killing 12" and
+    "leaders and fighters have moved since operations in Raqqa began" stay whole).
+    Questions and conditionals stay whole, so that their conditions cover every part.
+    """
+    doc = sent.doc
+    if not doc.has_annotation("DEP") or _hypothetical(sent, True):
+        return [sent]
+    root, heads, pending = sent.root, [], [sent.root]
+    while pending:
+        for child in pending.pop().children:
+            if child.dep_ == "conj" and sent.start <= child.i < sent.end:
+                heads.append(child)
+                pending.append(child)
+    # A clause begins after a conjunction or comma, and after the main clause's word.
+    joins = {tok.i + 1 for tok in sent[:-1] if tok.dep_ == "cc" or tok.text in (",", ";")}
+    parse_cuts = {cut for cut in map(_clause_start, heads) if cut > root.i and cut in joins}
+    word_cuts = joins - parse_cuts
+    events = sorted(t.index for t in triggers)
+
+    def place_at(a: int, b: int) -> int | None:
+        """The token index of the first place named in tokens a..b, None when none is."""
+        lo, hi = doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+        first = min((start for start, end in places if lo <= start and end <= hi), default=None)
+        return None if first is None else doc.char_span(first, first + 1, alignment_mode="expand").start
+
+    def event_at(a: int, b: int) -> int | None:
+        return next((i for i in events if a <= i < b), None)
+
+    cuts = sorted(parse_cuts | word_cuts)
+    bounds, kept, start = [*cuts, sent.end], [], sent.start
+    for k, cut in enumerate(cuts):
+        if cut in parse_cuts:
+            end = min((c for c in parse_cuts if c > cut), default=sent.end)
+            split = place_at(start, cut) is not None and place_at(cut, end) is not None
+        else:
+            end = bounds[k + 1]
+            left_place, right_place = place_at(start, cut), place_at(cut, end)
+            left_event, right_event = event_at(start, cut), event_at(cut, end)
+            split = None not in (left_place, right_place, left_event, right_event) and right_event < right_place \
+                and not any(_predicate(tok) for tok in doc[cut:right_event])
+        if split:
+            kept.append(doc[start:cut])
+            start = cut
+    return [*kept, doc[start:sent.end]] if kept else [sent]
+
+
+def _predicate(tok) -> bool:
+    """A verb that heads a clause, not one describing a noun ("renewed air raids")."""
+    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound")
+
+
+def _clause_start(head) -> int:
+    """Where the clause of a conjoined head begins: its leftmost word, or earlier, just after the
+    conjunction or comma before it when the parse hung the clause's subject elsewhere ("and
+    air raids on Saraqib killed five" with "raids" joined to an earlier noun)."""
+    start = head.left_edge.i
+    for tok in reversed(head.doc[head.sent.start:head.i]):
+        if tok.dep_ == "cc" or tok.text in (",", ";"):
+            return min(start, tok.i + 1)
+        if _predicate(tok):
+            return start  # another clause lies between: the conjunction before it is not this clause's
+    return start
+
+
 def _hypothetical(sent, parsed: bool) -> bool:
     return sent.text.rstrip().endswith("?") or (parsed and _conditional(sent))
 

@@ -30,7 +30,8 @@ from .actors import COALITION, NONSTATE, STATE, ActorMention, acled_codes, dated
 from .dates import DateResolver, EventDate
 from .classify import NONE, EventTypeModel, sentence_features
 from .classify import default_model as default_type_model
-from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, find_triggers, reported_as_fact
+from .detect import ATTACK, CLASH, GOV_REGAINS, NONSTATE_TAKES, Trigger, event_clauses, find_triggers, \
+    reported_as_fact
 from .fatalities import fatalities as count_fatalities
 from .merge import Report, dates_agree, lowest_fatalities, merge_events, report_of, same_event
 from .place import EventPlaceFinder, campaign_target, finest_known_place, focus_place, geo_precision, in_description, \
@@ -163,11 +164,19 @@ class EventExtractor:
         )
         drafts: list[_Draft] = []
         article_words = frozenset(t.lower_ for t in doc)
+        places = [(t.start, t.end) for t in toponyms if not t.metonymic]
         for sent in doc.sents:
-            triggers = self._typed(sent, find_triggers(sent, article_words))
+            found = find_triggers(sent, article_words)
+            # Each part of a sentence reporting events at places of its own is read on its own:
+            # the model types it, and its events are placed within it.
+            triggers, part_of = [], {}
+            for part in event_clauses(sent, places, found):
+                for t in self._typed(part, [t for t in found if part.start <= t.index < part.end]):
+                    triggers.append(t)
+                    part_of[t.index] = part
             if triggers:
                 sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
-                drafts.extend(self._sentence_drafts(sent, triggers, toponyms, sent_mentions, context))
+                drafts.extend(self._sentence_drafts(sent, triggers, part_of, toponyms, sent_mentions, context))
         drafts = _place_unlocated(drafts, focus_place(toponyms))
         drafts = _merge_repeats(drafts)
         return [self._finish(d, article, context) for d in drafts]
@@ -195,13 +204,14 @@ class EventExtractor:
         return [t if t.sub_event_type == best or p[t.sub_event_type] >= PLAUSIBLE_TYPE
                 else dataclasses.replace(t, sub_event_type=best) for t in triggers]
 
-    def _sentence_drafts(self, sent, triggers: list[Trigger], toponyms: list[Toponym],
+    def _sentence_drafts(self, sent, triggers: list[Trigger], part_of: dict, toponyms: list[Toponym],
                          mentions: list[ActorMention], context: _ArticleContext) -> list[_Draft]:
-        specific = [t for t in triggers if not t.generic]
-        places_of = {t.index: self._event_places(sent, t, toponyms) for t in triggers}
-        specific_places = {p.mention for t in specific for p in places_of[t.index]}  # by char span
+        """The drafts of a sentence's triggers; ``part_of`` gives each trigger's part (``event_clauses``)."""
+        places_of = {t.index: self._event_places(part_of[t.index], t, toponyms) for t in triggers}
         chosen: list[Trigger] = []
         for t in triggers:
+            specific = [s for s in triggers if not s.generic and part_of[s.index] == part_of[t.index]]
+            specific_places = {p.mention for s in specific for p in places_of[s.index]}  # by char span
             if not t.generic or not specific or sent.doc[t.index].lemma_.lower() in _INDEPENDENT_GENERIC and places_of[t.index] and \
                     not {p.mention for p in places_of[t.index]} & specific_places:
                 chosen.append(t)
@@ -210,11 +220,11 @@ class EventExtractor:
         for t in chosen:
             by_type.setdefault(t.sub_event_type, []).append(t)
         drafts = []
-        dead = count_fatalities(sent)
         for sub_type, group in by_type.items():
             lead = group[0]
             same_type = [t for t in triggers if t.sub_event_type == sub_type]  # "killed ... in air strikes"
-            places = list({p.mention: p for t in same_type for p in places_of[t.index]}.values())
+            # Each place with the part of the sentence it was found in, for that part's death toll.
+            places = list({p.mention: (p, part_of[t.index]) for t in same_type for p in places_of[t.index]}.values())
             actor1, actor2 = event_actors(sent, sent.doc[lead.index], mentions, sub_type, context.main_group,
                                           context.air_actor)
             sub_type = _territory_by_actor(sub_type, actor1, mentions)
@@ -222,10 +232,12 @@ class EventExtractor:
             date = context.dates.event_date(_without_dateline(sent.text), anchor=anchor)
             generic = all(t.generic for t in group)
             confidence = 0.6 if generic else 0.9
-            for k, where in enumerate(places or [_Where(None, None, False, 1.0)]):
+            counted: set[int] = set()
+            for where, part in places or [(_Where(None, None, False, 1.0), part_of[lead.index])]:
+                dead = 0 if part.start in counted else count_fatalities(part)  # one figure per report, not per place
+                counted.add(part.start)
                 drafts.append(_Draft(
-                    sub_type, lead, sent, where.place, where.mention, where.near, date, actor1, actor2,
-                    dead if k == 0 else 0,  # one figure per report, not once per place
+                    sub_type, lead, sent, where.place, where.mention, where.near, date, actor1, actor2, dead,
                     round(confidence * where.confidence, 3), generic, where.far, where.written))
         return drafts
 
@@ -234,6 +246,12 @@ class EventExtractor:
         out = []
         spans = campaign_target(sent.doc[trigger.index], toponyms) or \
             with_coordinated(sent.doc, list(self.place_finder.locations(sent, trigger.index, toponyms)), toponyms)
+        whole = sent.doc[trigger.index].sent
+        if not spans and (sent.start, sent.end) != (whole.start, whole.end):
+            # A part split off a sentence (``event_clauses``) because it names places of its own:
+            # its events happened there, even where the parse hides how ("clashes continue in ...").
+            lo, hi = sent.start_char, sent.end_char
+            spans = [(t.start, t.end) for t in toponyms if lo <= t.start and t.end <= hi and not t.metonymic]
         remote = trigger.event_type == "Explosions/Remote violence"
         for start, end in spans:
             if in_reporting_frame(sent.doc, start, sent.doc[trigger.index]) or in_description(sent.doc, start):

@@ -10,11 +10,13 @@ ones ("Aleppo Governorate", "West Bank", "Tabqa Military Airport").
 Features are generic: the dependency path from the trigger (labels, prepositions, clauses
 and other verbs crossed), the preposition governing the name or the place noun it hangs
 from ("the town of X", "X province", "north of X"), lists, word order and distance, how
-
 many places lie nearer, the NER label, what the gazetteer knows of the name (feature
 class, country or town, importance), nested places ("the Sukkari district of Aleppo",
-"Mayadin, Syria") and the trigger's form (passive, negated, a verb of saying). Feature
-names are dependency and NER labels, POS tags and closed-class words only.
+"Mayadin, Syria"), the trigger's form (passive, negated, a verb of saying) and kind (a
+killing, a capture, an ACLED sub-event type, from the project's word lists), the kind of word a
+name hangs from ("the hospital in X") and pairs of these (the preposition with the trigger's
+kind, the gazetteer's class with the path...). Feature names are dependency and NER labels, POS
+tags, closed-class words and the names of the project's word lists only.
 """
 from __future__ import annotations
 
@@ -179,7 +181,42 @@ def find_candidates(doc, lo: int, hi: int, toponyms: Sequence = ()) -> list[Cand
                 if s < cand.end and cand.start < e:
                     cand.toponym_part = True
                     cand.metonymic = cand.metonymic or bool(getattr(t, "metonymic", False))
+    _surface_lists(doc, cands)
     return cands
+
+
+# Words that join the last member of a list: "Hajin, Susah and Baghuz".
+_LIST_JOINS = frozenset({"and", "or"})
+
+
+def _surface_lists(doc, cands: Sequence[Candidate]) -> None:
+    """Give names joined only by commas and a last "and"/"or" (perhaps with a repeated preposition
+    or a direction word) one ``list_head``, whatever the parse says: "in southern Kandahar and
+    eastern Khost provinces", "in Hajin, Susah and in Baghuz". Feeds the list rule of
+    ``EventPlaceModel.choose`` only; a list without "and"/"or" ("Mayadin, Syria") is no list."""
+    outer = [c for c in cands if not any(o is not c and o.start <= c.start and c.end <= o.end for o in cands)]
+    chain: list[Candidate] = []
+    for cand in [*outer, None]:
+        if chain and cand is not None:
+            between = [t.lower_ for t in doc[chain[-1].end:cand.start] if not t.is_space]
+            words = [w for w in between if w != "," and w not in _DIRECTIONS]
+            if len(between) <= 4 and len(words) <= 2 and \
+                    (not words or words[0] in _LIST_JOINS and all(w in _PREPOSITIONS for w in words[1:])):
+                chain.append(cand)
+                if not words:
+                    continue  # a comma: the list may go on
+                _merge_list(cands, chain)
+                chain = []
+                continue
+        chain = [cand] if cand is not None else []
+
+
+def _merge_list(cands: Sequence[Candidate], members: Sequence[Candidate]) -> None:
+    heads = {c.list_head for c in members}
+    first = min(heads)
+    for c in cands:
+        if c.list_head in heads:
+            c.list_head = first
 
 
 def _word(tok) -> str:
@@ -188,6 +225,89 @@ def _word(tok) -> str:
         return "NONE"
     low = tok.lower_
     return low if low in _CLOSED else tok.pos_ or "X"
+
+
+def _lower_words(*names: str) -> frozenset[str]:
+    return frozenset(w.lower() for name in names for w in lexicon.words(name))
+
+
+# Kinds of event word, from the project's own lists: annotators place a killing, a capture
+# or a march by different habits, so the model learns each kind's use of places apart.
+_KILL_WORDS = lexicon.words("kill_words")
+_TAKING_VERBS = lexicon.words("taking_verbs")
+_TRIGGER_TYPES = lexicon.mapping("trigger_types")
+# Kinds of head word a name may hang from: "the hospital in X", "fighters from X", "civilians in X".
+_HEAD_CLASSES = (
+    ("institution", _lower_words("institution_heads", "building_heads")),
+    ("place", _lower_words("place_heads", "street_heads")),
+    ("force", _lower_words("military_nouns", "police_nouns", "group_heads")),
+    ("people", _lower_words("civilian_nouns", "protester_nouns")),
+    ("actor", _lower_words("actor_nouns")),
+)
+
+
+def _trigger_class(trigger) -> str:
+    """The kind of event word: kill, take, an ACLED sub-event type, locative, or other."""
+    lemma, low = trigger.lemma_.lower(), trigger.lower_
+    if lemma in _KILL_WORDS or low in _KILL_WORDS:
+        return "kill"
+    if lemma in _TAKING_VERBS:
+        return "take"
+    kind = _TRIGGER_TYPES.get(lemma) or _TRIGGER_TYPES.get(low)
+    if kind:
+        return kind.lower()  # feature names carry no capitalised word
+    return "locative" if lemma in LOCATIVE_OBJECT_VERBS else "other"
+
+
+def _head_class(tok) -> str:
+    """A closed-class word as itself, else the kind of word from the lists above, else its POS tag."""
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    if low in _CLOSED:
+        return low
+    for name, words in _HEAD_CLASSES:
+        if low in words or lemma in words:
+            return name
+    if lemma in _KILL_WORDS or low in _KILL_WORDS:
+        return "kill"
+    if lemma in _TAKING_VERBS:
+        return "take"
+    if lemma in _TRIGGER_TYPES or low in _TRIGGER_TYPES:
+        return "event"
+    return tok.pos_
+
+
+def _attachment_features(root, anchor) -> list[str]:
+    """What kind of word a name hangs from ("the hospital in X": institution) and the prepositions it governs."""
+    if anchor.dep_ == "pobj":
+        out = [f"prep_attach={_word(anchor.head)}|{_head_class(anchor.head.head)}"]
+    else:
+        out = [f"dep={anchor.dep_}|hclass={_head_class(anchor.head)}"]
+    out += [f"own_prep={_word(child)}" for child in root.children if child.dep_ == "prep"]
+    return out
+
+
+# Feature families whose pairs the model weighs together: a preposition means one thing for
+# a town the gazetteer knows below the trigger, another for an unknown name in another clause.
+_CONJOINED = ("gov_prep", "ner", "top", "gaz_code", "dep", "via", "up", "down", "side", "closer_places",
+              "nearer_places", "trigger_pos", "n_places", "below_trigger", "in_list", "trigger_class")
+
+
+def _conjunctions(features: Sequence[str], trig: Sequence[str]) -> list[str]:
+    """Pairs of the first value of each family in ``_CONJOINED``, and the trigger's kind with the
+    preposition governing the name, as features of their own."""
+    first: dict[str, str] = {}
+    for name in features:
+        family = name.split("=", 1)[0]
+        if family in _CONJOINED and family not in first and "|" not in name:
+            first[family] = name
+    values = [first[family] for family in _CONJOINED if family in first]
+    out = [f"{a}&{b}" for k, a in enumerate(values) for b in values[k + 1:]]
+    kind = next(t for t in trig if t.startswith("trigger_class="))
+    prep = first.get("gov_prep", "gov_prep=none")
+    out += [f"{kind}&{prep}", f"{kind}&{'below' if 'below_trigger' in first else 'notbelow'}"]
+    if "trigger_passive" in trig:
+        out.append(f"{kind}&passive&{prep}")
+    return out
 
 
 def _chain(tok) -> list:
@@ -300,6 +420,7 @@ def _trigger_features(trigger) -> list[str]:
         f.append("trigger_locative_object")
     if lemma in SPEECH_VERBS:
         f.append("trigger_speech")
+    f.append(f"trigger_class={_trigger_class(trigger)}")
     return f
 
 
@@ -368,6 +489,8 @@ def sentence_features(doc, trigger, cands: Sequence[Candidate], facts, lo: int =
             key = ">".join(paths[k][0]) + "|" + ">".join(paths[k][1])
             f += [f"path={key}|{t}" for t in trig if t in ("trigger_locative_object", "trigger_passive",
                                                           "trigger_speech")]
+        f += _attachment_features(doc[cand.start:cand.end].root, anchors[k][0])
+        f += _conjunctions(f, trig)
         out.append(f)
     none = ["NONE", "NONE|" + n_places] + ["NONE|" + t for t in trig]
     n_tokens = hi - lo

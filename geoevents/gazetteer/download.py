@@ -161,6 +161,53 @@ def fetch(dump: Dump, base: str, folder: Path, progress: TransferProgress | None
     return Fetched(dump, final, url, "resumed" if offset else "downloaded", written)
 
 
+@dataclass(frozen=True)
+class ImportReport:
+    """What importing fetched dumps did to the gazetteer: its build record's counts before and after."""
+
+    imported: list[Fetched]  # the dumps this import added; the other fetched ones were in it already
+    before: dict  # {} when there was no index before
+    after: dict
+
+    def places_added(self, fetched: Fetched) -> int:
+        """The places a dump added (0 for alternate names, which add names only)."""
+        source = f"geonames:{fetched.path.name}"
+        return self.after.get("by_source", {}).get(source, 0) - self.before.get("by_source", {}).get(source, 0)
+
+    @property
+    def names_added(self) -> int | None:
+        return self.after.get("names", 0) - self.before.get("names", 0) if self.before else None
+
+
+def not_imported(cache_dir: Path, fetched: Iterable[Fetched]) -> list[Fetched]:
+    """The fetched dumps the gazetteer in ``cache_dir`` was not built from yet."""
+    from .index import registered_sources
+
+    registered = {(s.path, s.kind) for s in registered_sources(cache_dir)}
+    return [f for f in fetched if (str(f.path), f.dump.kind) not in registered]
+
+
+def import_fetched(cache_dir: Path, dumps: list[Fetched], progress: Callable[[str], None] | None = None
+                   ) -> ImportReport:
+    """One rebuild of the gazetteer adding ``dumps`` (none: nothing is rebuilt). A dump the importer
+    refuses is forgotten, so the next call fetches it afresh; its ``GazetteerSourceError`` is raised."""
+    from .index import INDEX_NAME, UserSource, read_meta, rebuild
+    from .records import GazetteerSourceError
+
+    index = cache_dir / INDEX_NAME
+    before = json.loads(read_meta(index).get("counts") or "{}")
+    if not dumps:
+        return ImportReport([], before, before)
+    try:
+        rebuild(cache_dir, add=[UserSource(str(f.path), f.dump.kind) for f in dumps], progress=progress)
+    except GazetteerSourceError as exc:
+        for f in dumps:
+            if str(f.path) == exc.path:
+                forget(f.path)
+        raise
+    return ImportReport(list(dumps), before, json.loads(read_meta(index).get("counts") or "{}"))
+
+
 def forget(path: Path) -> None:
     """Drop a downloaded file and its record, so the next call fetches it afresh."""
     path.unlink(missing_ok=True)

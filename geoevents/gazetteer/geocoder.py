@@ -15,7 +15,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from ..distance import great_circle_km
-from .index import SKELETON_PREFIX, Progress, ensure_index, province_town_shares, read_meta
+from .index import SKELETON_PREFIX, Progress, country_places, ensure_index, province_town_shares, read_meta
 from .names import COMMON_WORDS, fold, looks_like_code, skeleton
 from .place import Place
 from .ranking import (FUZZY_DISCOUNT, IMPORTANCE_WEIGHT, KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, MATCH_LABELS,
@@ -112,10 +112,9 @@ class Gazetteer(Geocoder):
         self._lock = threading.Lock()
         self._fuzzy_index: _FuzzyIndex | None = None
         self._admin_names: dict[str, str] | None = None
-        self._country_names: dict[str, str] | None = None
+        self._country_entries: dict[str, dict] | None = None
         self._country_codes: dict[str, str] | None = None
         self._namesake_shares: dict[str, float] | None = None
-        self._country_ids: dict[str, int] | None = None
         # News repeats its places: names and place rows are cached per gazetteer.
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._row = lru_cache(maxsize=50_000)(self._row_uncached)
@@ -246,13 +245,7 @@ class Gazetteer(Geocoder):
 
     def country_place(self, country_code: str) -> Place | None:
         """``country`` as a ``Place`` value."""
-        if self._country_ids is None:
-            # One scan for every country: the places table has no index by country.
-            rows = self._conn.execute(
-                "SELECT country_code, geonameid FROM places WHERE feature_code LIKE 'PCL%' "
-                "ORDER BY source = 'countries'").fetchall()
-            self._country_ids = dict(rows)  # the 'countries' source's entry last, so it wins
-        geonameid = self._country_ids.get(country_code)
+        geonameid = self._country_places()["ids"].get(country_code)
         return self.place(geonameid) if geonameid is not None else None
 
     def provinces_named_for_towns(self, country_code: str) -> float:
@@ -356,12 +349,15 @@ class Gazetteer(Geocoder):
         return self._admin_names.get(code, "")
 
     def _countries(self) -> dict[str, str]:
-        if self._country_names is None:
-            rows = self._conn.execute(
-                "SELECT country_code, name FROM places WHERE feature_code = 'PCLI' AND source = 'countries'"
-            ).fetchall()
-            self._country_names = dict(rows)
-        return self._country_names
+        return self._country_places()["names"]
+
+    def _country_places(self) -> dict[str, dict]:
+        with self._lock:
+            if self._country_entries is None:
+                stored = self._conn.execute("SELECT value FROM meta WHERE key = 'country_places'").fetchone()
+                # An index built before builds stored them: find them now.
+                self._country_entries = json.loads(stored[0]) if stored else country_places(self._conn)
+        return self._country_entries
 
     def _country_filter(self, country) -> set[str]:
         if not country:

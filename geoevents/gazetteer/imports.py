@@ -169,35 +169,55 @@ TAB_TABLES = {
     "geonames": ((GEONAMES_COLUMNS,), "GeoNames geoname table"),
     "alternate_names": (ALTERNATE_NAMES_COLUMNS, "GeoNames alternateNames table"),
 }
-CHUNK_LINES = 20_000
+CHUNK_BYTES = 4 << 20  # about 20,000 geoname rows
+_BOM = "\ufeff".encode()
 
 
-def tab_line_chunks(path: str | Path, size: int = CHUNK_LINES) -> Iterator[tuple[int, list[str]]]:
-    """The raw lines of a GeoNames table (``.txt`` or GeoNames zip), ``size`` at a time with the
-    number of the first: what a bulk import hands to worker processes to parse.
+def tab_line_chunks(path: str | Path, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """The raw bytes of a GeoNames table (``.txt`` or GeoNames zip) in blocks of whole lines of about
+    ``size`` bytes, each with the number of its first line: what a bulk import hands to worker
+    processes to decode and parse (bytes: this process neither decodes nor splits the lines).
 
-    Opening, decoding and corrupt-zip errors are the readers' one-line ``GazetteerSourceError``.
+    Opening and corrupt-zip errors are the readers' one-line ``GazetteerSourceError``.
     """
     path = Path(path)
-    with _open_text(path, (".txt",)) as stream:
-        first, chunk = 1, []
-        for n, line in _lines(path, stream):
-            chunk.append(line)
-            if len(chunk) == size:
-                yield first, chunk
-                first, chunk = n + 1, []
-        if chunk:
-            yield first, chunk
+    size = size or CHUNK_BYTES
+    with _open_binary(path, (".txt",)) as stream:
+        first, rest = 1, b""
+        while True:
+            try:
+                data = stream.read(size)
+            except _READ_ERRORS as exc:
+                raise _read_error(path, first - 1 + rest.count(b"\n"), exc) from None
+            if not data:
+                break
+            if first == 1 and not rest and data.startswith(_BOM):
+                data = data[len(_BOM):]  # what utf-8-sig drops, as the readers do
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            block, rest = data[:cut], data[cut:]
+            if block:
+                yield first, block
+                first += block.count(b"\n")
+        if rest:
+            yield first, rest
 
 
-def parse_tab_chunk(kind: str, path: str | Path, first: int, lines: list[str], tally: RowTally,
+def parse_tab_chunk(kind: str, path: str | Path, first: int, block: bytes, tally: RowTally,
                     at_start: bool) -> list:
-    """The records of a chunk of ``tab_line_chunks`` (PlaceRecord or AlternateName), as the readers parse them.
+    """The records of a block of ``tab_line_chunks`` (PlaceRecord or AlternateName), as the readers parse them.
 
-    Malformed rows are counted in ``tally``; ``at_start`` says the chunk opens the file, where a
+    Malformed rows are counted in ``tally``; ``at_start`` says the block opens the file, where a
     wrong column count means a wrong file and is refused at once, as the readers do.
     """
     path = Path(path)
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _read_error(path, first - 1 + block.count(b"\n", 0, exc.start), exc) from None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # after the last line end
     columns, what = TAB_TABLES[kind]
     if kind == "geonames":
         source = "geonames:" + path.name
@@ -295,6 +315,18 @@ def detect_source_kind(path: str | Path) -> str:
 @contextmanager
 def _open_text(path: Path, suffixes: tuple[str, ...], newline: str | None = "\n") -> Iterator[IO[str]]:
     """Open ``path`` (plain file or the data member of a zip) as a UTF-8 text stream."""
+    with _open_binary(path, suffixes) as binary:
+        # utf-8-sig also accepts files that a spreadsheet saved with a byte-order mark.
+        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=newline)
+        try:
+            yield stream
+        finally:
+            stream.close()
+
+
+@contextmanager
+def _open_binary(path: Path, suffixes: tuple[str, ...]) -> Iterator[IO[bytes]]:
+    """Open ``path`` (plain file or the data member of a zip) as a byte stream."""
     if not path.exists():
         raise GazetteerSourceError(path, "file not found")
     if path.is_dir():
@@ -323,12 +355,10 @@ def _open_text(path: Path, suffixes: tuple[str, ...], newline: str | None = "\n"
         if archive is not None:
             archive.close()
         raise GazetteerSourceError(path, f"cannot open: {exc}") from None
-    # utf-8-sig also accepts files that a spreadsheet saved with a byte-order mark.
-    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=newline)
     try:
-        yield stream
+        yield binary
     finally:
-        stream.close()
+        binary.close()
         if archive is not None:
             archive.close()
 

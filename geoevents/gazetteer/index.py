@@ -5,7 +5,9 @@ change (a package upgrade, an edited curated TSV, a user dump that was added or 
 A build writes a temporary file and renames it into place under a file lock, so two
 processes starting at once build it once, and a build that is killed or fails on a
 corrupt user file leaves the previous index untouched. ``rebuild`` reads new or changed
-user files whole before it starts, so a bad one is refused in seconds, not after the build.
+user files whole before it starts, so a bad one is refused in seconds, not after the build;
+GeoNames tables big enough for the worker processes are checked by the build as it reads
+them instead (a reading of its own would add minutes to a full-dump build).
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 import warnings
 from collections import Counter, defaultdict, deque
@@ -26,7 +30,7 @@ from pathlib import Path
 
 from .imports import (TAB_TABLES, RowTally, parse_tab_chunk, read_admin1_codes, read_alternate_names, read_geonames,
                       read_places_csv, tab_line_chunks)
-from .names import COMMON_WORDS, fold, is_latin_name, looks_like_code, skeleton
+from .names import COMMON_WORDS, fold, is_latin_name, key_skeletons, looks_like_code, skeleton
 from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
 from .records import GazetteerSourceError, PlaceRecord
 from .packages import load_cities500
@@ -46,6 +50,10 @@ PARALLEL_MIN_BYTES = 16 << 20
 BUILD_WORKERS = max(1, min(4, os.cpu_count() or 1))
 # SQLite page cache of a build (KiB): the sorts of the last step spill to temporary files beyond it.
 BUILD_CACHE_KIB = 192 * 1024
+# While the names are sorted: SQLite's sorter takes up to about three times its page cache with two
+# threads, beside the process building the spatial index; together they stay under a gigabyte.
+SORT_CACHE_KIB = 128 * 1024
+SPATIAL_CACHE_KIB = 48 * 1024  # of the process building the spatial index beside
 
 Progress = Callable[[str], None]
 
@@ -140,10 +148,11 @@ def rebuild(
 ) -> Path:
     """Build the index now, registering extra user files; they stay part of later rebuilds.
 
-    User files are read whole before the build starts: a missing or corrupt one, or one
-    with more than 1 % malformed rows, raises ``GazetteerSourceError`` and neither the
-    index nor the list of sources changes. The malformed rows of a file that passes are
-    skipped; the index's ``counts["skipped_rows"]`` says how many, per file.
+    User files are read whole before the build starts (big GeoNames tables: while the build
+    reads them): a missing or corrupt one, or one with more than 1 % malformed rows, raises
+    ``GazetteerSourceError`` and neither the index nor the list of sources changes. The
+    malformed rows of a file that passes are skipped; the index's ``counts["skipped_rows"]``
+    says how many, per file.
     """
     cache_dir = cache_dir or default_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -217,15 +226,12 @@ INSERT INTO fuzzy_keys
     SELECT DISTINCT s.key FROM stage.staged_names s JOIN places p USING (geonameid)
     WHERE s.kind != {KIND_SKELETON} AND length(s.key) >= 4 AND {_FUZZY_PLACE}
     ORDER BY s.key;"""),
-    ("building the spatial index", """
-CREATE VIRTUAL TABLE places_rtree USING rtree (geonameid, min_lat, max_lat, min_lon, max_lon);
-INSERT INTO places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM places;"""),
 ]
 
 
-def _name_keys(name: str, kind: int) -> tuple[str, str] | None:
-    """The folded key and the prefixed skeleton key ("" if too short) a name is indexed by;
-    None for names the index leaves out (other scripts; codes and common words as alternates)."""
+def _folded_key(name: str, kind: int) -> str | None:
+    """The folded key a name is indexed by; None for names the index leaves out (other scripts;
+    codes and common words as alternates)."""
     if not name or not is_latin_name(name):
         return None
     if kind == KIND_ALTERNATE and looks_like_code(name):
@@ -233,8 +239,7 @@ def _name_keys(name: str, kind: int) -> tuple[str, str] | None:
     key = fold(name)
     if not key or (kind == KIND_ALTERNATE and (key in COMMON_WORDS or len(key) < 3)):
         return None
-    skel = skeleton(name)
-    return key, (SKELETON_PREFIX + skel if len(skel) >= 3 else "")
+    return key
 
 
 def _place_row(place: PlaceRecord) -> tuple:
@@ -243,29 +248,43 @@ def _place_row(place: PlaceRecord) -> tuple:
             importance(place.feature_class, place.feature_code, place.population, place.source))
 
 
-def _place_name_rows(out: list[tuple], place: PlaceRecord) -> None:
-    """Append a place's (key, geonameid, kind) rows: one per distinct key, with its strongest kind."""
-    seen: set[str] = set()
+def _place_name_rows(out: list[tuple], places: Iterable[PlaceRecord]) -> None:
+    """Append the places' (key, geonameid, kind) rows: per place one per distinct key, with its strongest kind."""
     # The name comes first and alternates next, so a key's first kind is its strongest.
-    for name, kind in ((place.name, KIND_NAME), *((a, KIND_ALTERNATE) for a in place.alternate_names)):
-        keys = _name_keys(name, kind)
-        if keys is None:
-            continue
-        key, skel = keys
-        if key not in seen:
-            seen.add(key)
-            out.append((key, place.geonameid, kind))
-        if skel and skel not in seen:
-            seen.add(skel)
-            out.append((skel, place.geonameid, KIND_SKELETON))
+    _keyed_rows(out, ((p.geonameid, [(p.name, KIND_NAME), *((a, KIND_ALTERNATE) for a in p.alternate_names)])
+                      for p in places))
 
 
-def _name_rows(out: list[tuple], geonameid: int, name: str, kind: int) -> None:
-    keys = _name_keys(name, kind)
-    if keys is not None:
-        out.append((keys[0], geonameid, kind))
-        if keys[1]:
-            out.append((keys[1], geonameid, KIND_SKELETON))
+def _name_rows(out: list[tuple], names: Iterable[tuple[int, str, int]]) -> None:
+    """Append the (key, geonameid, kind) rows of (geonameid, name, kind) names, each on its own."""
+    _keyed_rows(out, ((geonameid, ((name, kind),)) for geonameid, name, kind in names))
+
+
+def _keyed_rows(out: list[tuple], named: Iterable[tuple[int, Iterable[tuple[str, int]]]]) -> None:
+    """Append the rows of (geonameid, (name, kind) pairs strongest first) entries: per entry each distinct
+    folded key with its first kind, each followed by its skeleton key unless the entry has that one already.
+
+    The skeletons are made all at once (``key_skeletons``): a bulk import makes millions.
+    """
+    entries = []
+    for geonameid, names in named:
+        keys: dict[str, int] = {}
+        for name, kind in names:
+            key = _folded_key(name, kind)
+            if key is not None and key not in keys:
+                keys[key] = kind
+        entries.append((geonameid, keys))
+    distinct = list(dict.fromkeys(key for _, keys in entries for key in keys))
+    skeletons = {key: SKELETON_PREFIX + skel if len(skel) >= 3 else ""
+                 for key, skel in zip(distinct, key_skeletons(distinct))}
+    for geonameid, keys in entries:
+        skeletons_added: set[str] = set()
+        for key, kind in keys.items():
+            out.append((key, geonameid, kind))
+            skel = skeletons[key]
+            if skel and skel not in skeletons_added:
+                skeletons_added.add(skel)
+                out.append((skel, geonameid, KIND_SKELETON))
 
 
 class _IndexWriter:
@@ -279,32 +298,35 @@ class _IndexWriter:
         self._names: list[tuple] = []
 
     def add_places(self, places: Iterable[PlaceRecord]) -> None:
+        batch: list[PlaceRecord] = []
         for place in places:
-            self._places.append(_place_row(place))
-            _place_name_rows(self._names, place)
-            if len(self._places) >= self.BATCH:
-                self.flush()
+            batch.append(place)
+            if len(batch) >= self.BATCH:
+                self._add_batch(batch)
+                batch = []
+        self._add_batch(batch)
 
-    def add_alternate(self, geonameid: int, name: str, trusted: bool = False) -> None:
-        """Another name for a place; ``trusted`` (curated) names skip the code and common-word guards."""
-        _name_rows(self._names, geonameid, name, KIND_NAME if trusted else KIND_ALTERNATE)
-        if len(self._names) >= self.BATCH * 5:
-            self.flush()
+    def _add_batch(self, places: list[PlaceRecord]) -> None:
+        self._places.extend(_place_row(place) for place in places)
+        _place_name_rows(self._names, places)
+        self.flush()
 
     def add_rows(self, places: list[tuple], names: list[tuple]) -> None:
         """Place rows and name rows made elsewhere (``_keyed_chunk``), in file order."""
         self.flush()
-        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", places)
-        self.conn.executemany("INSERT INTO staged_names VALUES (?,?,?)", names)
+        self._insert(places, names)
 
     def add_admin_names(self, names: dict[str, str]) -> None:
         self.conn.executemany("INSERT OR REPLACE INTO admin_names VALUES (?, ?)", names.items())
 
     def flush(self) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._places)
-        self.conn.executemany("INSERT INTO staged_names VALUES (?,?,?)", self._names)
+        self._insert(self._places, self._names)
         self._places.clear()
         self._names.clear()
+
+    def _insert(self, places: list[tuple], names: list[tuple]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", places)
+        self.conn.executemany("INSERT INTO staged_names VALUES (?,?,?)", names)
 
 
 def build_index(path: Path, sources: list[UserSource], fingerprint: str, progress: Progress | None = None) -> dict:
@@ -313,9 +335,10 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
     started = time.perf_counter()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     stage = path.with_name(f".{path.name}.{os.getpid()}.stage.tmp")
+    spatial = path.with_name(f".{path.name}.{os.getpid()}.spatial.tmp")
     _remove_abandoned_builds(path)
-    tmp.unlink(missing_ok=True)
-    stage.unlink(missing_ok=True)
+    for leftover in (tmp, stage, spatial):
+        leftover.unlink(missing_ok=True)
     try:
         conn = sqlite3.connect(tmp)
         conn.execute("ATTACH DATABASE ? AS stage", (str(stage),))
@@ -339,10 +362,13 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
                     skipped_rows[source.path] = skipped
         writer.flush()
         conn.commit()
-        for step, script in _FINISH_STEPS:
-            say(step)
-            conn.executescript(script)
-        conn.commit()
+        say("building the spatial index")
+        conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+        with _spatial_index_beside(conn, spatial):
+            for step, script in _FINISH_STEPS:
+                say(step)
+                conn.executescript(script)
+            conn.commit()
         conn.execute("DETACH DATABASE stage")
         stage.unlink()
         counts = {
@@ -353,6 +379,7 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
         }
         meta = {
             "province_town_shares": json.dumps(province_town_shares(conn)),
+            "country_places": json.dumps(country_places(conn)),
             "fingerprint": fingerprint,
             "schema": str(SCHEMA_VERSION),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -367,15 +394,68 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        stage.unlink(missing_ok=True)
+        for leftover in (tmp, stage, spatial):
+            leftover.unlink(missing_ok=True)
         raise
     return counts
 
 
+_SPATIAL_INDEX = """
+CREATE VIRTUAL TABLE places_rtree USING rtree (geonameid, min_lat, max_lat, min_lon, max_lon);
+INSERT INTO places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM {points};"""
+_RTREE_TABLES = ("places_rtree_node", "places_rtree_rowid", "places_rtree_parent")
+
+
+@contextmanager
+def _spatial_index_beside(conn: sqlite3.Connection, spatial: Path) -> Iterator[None]:
+    """Build the R*Tree of the places in another process while the body (sorting the names) runs.
+
+    An R*Tree grows one insertion at a time: minutes of one core for a full dump, with the other
+    idle. A fresh interpreter (a fork would copy this process's pages as it touched them) builds
+    it in a file of its own from a copy of the points, in the same order as here, so the same
+    tree; its tables are then copied into the index as they are.
+    """
+    if not sys.executable:  # embedded Python: no interpreter to start
+        yield
+        conn.executescript(_SPATIAL_INDEX.format(points="places"))
+        return
+    conn.execute("ATTACH DATABASE ? AS spatial", (str(spatial),))
+    conn.executescript("""PRAGMA spatial.journal_mode=OFF; PRAGMA spatial.synchronous=OFF;
+        CREATE TABLE spatial.points (geonameid INTEGER PRIMARY KEY, latitude REAL, longitude REAL);
+        INSERT INTO spatial.points SELECT geonameid, latitude, longitude FROM places;""")
+    conn.commit()
+    conn.execute("DETACH DATABASE spatial")
+    script = f"""PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{SPATIAL_CACHE_KIB};
+        {_SPATIAL_INDEX.format(points="points")} DROP TABLE points;"""
+    child = subprocess.Popen([sys.executable, "-I", "-c", _RUN_SQL, str(spatial), script],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+        _, err = child.communicate()
+        if child.returncode:
+            last = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {child.returncode}"]
+            raise RuntimeError(f"building the spatial index failed: {last[0]}")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    conn.executescript(_SPATIAL_INDEX.format(points="places WHERE 0"))
+    conn.execute("ATTACH DATABASE ? AS spatial", (str(spatial),))
+    for table in _RTREE_TABLES:
+        conn.execute(f"DELETE FROM main.{table}")
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM spatial.{table}")
+    conn.commit()
+    conn.execute("DETACH DATABASE spatial")
+    spatial.unlink()
+
+
+# What the spatial index's process runs: a SQL script on a database, nothing of geoevents.
+_RUN_SQL = "import sqlite3, sys; conn = sqlite3.connect(sys.argv[1]); conn.executescript(sys.argv[2]); conn.close()"
+
+
 def _remove_abandoned_builds(path: Path) -> None:
     """Delete the temporary files of builds that were killed (their process is gone): gigabytes for a full dump."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.(?:stage\.)?tmp")
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.(?:stage\.|spatial\.)?tmp")
     for leftover in path.parent.iterdir():
         match = pattern.fullmatch(leftover.name)
         if match and int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1))):
@@ -390,6 +470,16 @@ def _process_alive(pid: int) -> bool:
     except OSError:
         return True  # another user's process: alive
     return True
+
+
+def country_places(conn: sqlite3.Connection) -> dict[str, dict]:
+    """Per ISO2 code, the country's name ("names") and its GeoNames entry ("ids"): stored with the build, as
+    finding them takes a scan of every place (seconds on a full dump) that the first lookup would pay."""
+    names = conn.execute("SELECT country_code, name FROM places WHERE feature_code = 'PCLI' AND source = 'countries'")
+    # The 'countries' source's entry last, so it wins over a dump's.
+    ids = conn.execute("SELECT country_code, geonameid FROM places WHERE feature_code LIKE 'PCL%' "
+                       "ORDER BY source = 'countries'")
+    return {"names": dict(names.fetchall()), "ids": dict(ids.fetchall())}
 
 
 def province_town_shares(conn: sqlite3.Connection) -> dict[str, float]:
@@ -433,7 +523,12 @@ def _check_source(source: UserSource, built_from: set[str], progress: Progress |
     if progress:
         progress(f"checking {source.kind} {os.path.basename(source.path)}")
     if source.kind in TAB_TABLES:
-        _tab_chunks(source, pool, keyed=False)
+        if pool is None or os.path.getsize(source.path) < PARALLEL_MIN_BYTES:
+            _tab_chunks(source, pool, keyed=False)
+        else:
+            # The build reads it in chunks and refuses it as this would; its head is read now, so
+            # a wrong file is refused at once.
+            _chunk_head(source)
         return
     # A tally of our own keeps the reader quiet: the build reports what it skips.
     for _ in _READERS[source.kind](source.path, RowTally(Path(source.path))):
@@ -529,19 +624,24 @@ def _packaged_rows() -> Iterator[tuple[dict[str, str], list[tuple], list[tuple]]
     try:
         packaged = read_packaged_sources()
         yield packaged.admin_names, [], []
-        places: list[tuple] = []
-        names: list[tuple] = []
+        batch: list[PlaceRecord] = []
         for place in packaged.places:
-            places.append(_place_row(place))
-            _place_name_rows(names, place)
-            if len(places) >= _IndexWriter.BATCH:
-                yield {}, places, names
-                places, names = [], []
-        for geonameid, alias in packaged.extra_aliases:
-            _name_rows(names, geonameid, alias, KIND_NAME)  # curated: trusted, no code or common-word guard
-        yield {}, places, names
+            batch.append(place)
+            if len(batch) >= _IndexWriter.BATCH:
+                yield {}, [_place_row(p) for p in batch], _rows_of(_place_name_rows, batch)
+                batch = []
+        names = _rows_of(_place_name_rows, batch)
+        # Curated: trusted, no code or common-word guard.
+        _name_rows(names, ((geonameid, alias, KIND_NAME) for geonameid, alias in packaged.extra_aliases))
+        yield {}, [_place_row(p) for p in batch], names
     finally:
         load_cities500.cache_clear()  # half a gigabyte a long-running process should not keep
+
+
+def _rows_of(make: Callable[[list[tuple], Iterable], None], items: Iterable) -> list[tuple]:
+    rows: list[tuple] = []
+    make(rows, items)
+    return rows
 
 
 def _tab_chunks(source: UserSource, pool: ProcessPoolExecutor | None, keyed: bool,
@@ -560,10 +660,22 @@ def _tab_chunks(source: UserSource, pool: ProcessPoolExecutor | None, keyed: boo
     return tally
 
 
+def _chunk_head(source: UserSource) -> None:
+    """Refuse a GeoNames table whose first chunk is not one (what its first row says)."""
+    chunks = tab_line_chunks(source.path)
+    try:
+        first, block = next(chunks, (1, b""))
+    finally:
+        chunks.close()
+    error = _keyed_chunk(source.kind, source.path, first, block, True, False)[3]
+    if error is not None:
+        raise GazetteerSourceError(*error)
+
+
 def _chunk_results(source: UserSource, pool: ProcessPoolExecutor | None, keyed: bool) -> Iterator[tuple]:
     """``_keyed_chunk`` of each chunk of the file, in order; with workers, a few chunks in flight."""
     chunks = tab_line_chunks(source.path)
-    jobs = ((source.kind, source.path, first, lines, i == 0, keyed) for i, (first, lines) in enumerate(chunks))
+    jobs = ((source.kind, source.path, first, block, i == 0, keyed) for i, (first, block) in enumerate(chunks))
     if pool is None or os.path.getsize(source.path) < PARALLEL_MIN_BYTES:
         for job in jobs:
             yield _keyed_chunk(*job)
@@ -581,22 +693,20 @@ def _chunk_results(source: UserSource, pool: ProcessPoolExecutor | None, keyed: 
             future.cancel()
 
 
-def _keyed_chunk(kind: str, path: str, first: int, lines: list[str], at_start: bool,
+def _keyed_chunk(kind: str, path: str, first: int, block: bytes, at_start: bool,
                  keyed: bool) -> tuple[list[tuple], list[tuple], RowTally, tuple[str, str] | None]:
     """A chunk's place rows and name rows (both empty unless ``keyed``), its tally, and the
     (path, problem) of an error that refuses the file (exceptions do not cross processes whole)."""
     tally = RowTally(Path(path))
     try:
-        records = parse_tab_chunk(kind, path, first, lines, tally, at_start)
+        records = parse_tab_chunk(kind, path, first, block, tally, at_start)
     except GazetteerSourceError as exc:
         return [], [], tally, (exc.path, exc.problem)
     places: list[tuple] = []
     names: list[tuple] = []
     if keyed and kind == "geonames":
-        for place in records:
-            places.append(_place_row(place))
-            _place_name_rows(names, place)
+        places = [_place_row(place) for place in records]
+        _place_name_rows(names, records)
     elif keyed:
-        for row in records:
-            _name_rows(names, row.geonameid, row.name, KIND_ALTERNATE)
+        _name_rows(names, ((row.geonameid, row.name, KIND_ALTERNATE) for row in records))
     return places, names, tally, None

@@ -40,6 +40,10 @@ _FUSED_ARTICLE = re.compile(r"^[ae]([tdrsznl])\1(?=[a-z]{2})")
 _FUSED_ALBU = re.compile(r"^(?:albu|abu)(?=[a-z]{3})")
 _CHAR_VARIANTS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("ph", "f"), ("dh", "d"))
 _DOUBLED = re.compile(r"(.)\1+")
+# fold's work on a plain ASCII name in one pass: lower case kept, upper case lowered, glottal marks
+# dropped, anything else a space (runs of spaces are then collapsed by split and join).
+_ASCII_FOLD = str.maketrans({chr(c): (None if chr(c) in _GLOTTAL_MARKS else chr(c).lower()
+                                      if chr(c).isascii() and chr(c).isalnum() else " ") for c in range(128)})
 
 
 @lru_cache(maxsize=200_000)
@@ -47,7 +51,7 @@ def fold(name: str) -> str:
     """Lower-case ASCII key with diacritics, glottal marks and punctuation folded away."""
     if name.isascii() and name.isprintable() and "&" not in name:
         # Most gazetteer names: nothing for the web cleaner, NFKC or unidecode to change.
-        return _NON_ALNUM.sub(" ", name.lower().translate(_DROP_MARKS)).strip()
+        return " ".join(name.translate(_ASCII_FOLD).split())
     # Web characters first, as in article text: "Deir&nbsp;ez‑Zor" is "Deir ez-Zor".
     text = unicodedata.normalize("NFKC", plain(name)).translate(_DROP_MARKS)
     # unidecode strips diacritics and maps ß, ø, ł, ı ... that NFKD alone would keep.
@@ -58,23 +62,48 @@ def fold(name: str) -> str:
 @lru_cache(maxsize=200_000)
 def skeleton(name: str) -> str:
     """Transliteration-insensitive key; "" when nothing of the name is left."""
-    words = fold(name).split()
-    # Drop articles that stand before another word ("al mayadin", "deir ez zor").
-    words = [w for i, w in enumerate(words) if not (w in ARABIC_ARTICLES and i + 1 < len(words))]
-    out = []
-    for i, word in enumerate(words):
-        if i > 0:
-            word = _FUSED_ARTICLE.sub(r"\1", word)
-        word = _FUSED_ALBU.sub("bu", word)
-        word = _WORD_VARIANTS.get(word, word)
-        out.append(word)
-    key = "".join(out)
+    return key_skeleton(fold(name))
+
+
+@lru_cache(maxsize=200_000)
+def key_skeleton(key: str) -> str:
+    """``skeleton`` of a name from its ``fold`` key (all the skeleton depends on)."""
+    return key_skeletons([key])[0]
+
+
+# key_skeletons' rules as patterns over many keys, one a line, words split by single spaces.
+_WORD_START = r"(?<![^ \n])"
+_WORD_END = r"(?![^ \n])"
+_ARTICLE_BEFORE_WORD = re.compile(_WORD_START + f"(?:{'|'.join(sorted(ARABIC_ARTICLES, key=len, reverse=True))})"
+                                  + r" (?=[^ \n])")
+_FUSED_ARTICLE_INNER = re.compile("(?<= )" + _FUSED_ARTICLE.pattern.lstrip("^"))
+_FUSED_ALBU_WORD = re.compile(_WORD_START + _FUSED_ALBU.pattern.lstrip("^"))
+_VARIANT_WORD = re.compile(_WORD_START + f"(?:{'|'.join(sorted(_WORD_VARIANTS, key=len, reverse=True))})" + _WORD_END)
+_FEMININE_END = re.compile(r"(?<=[^\n]{3})[ae]h$", re.MULTILINE)
+
+
+def key_skeletons(keys: list[str]) -> list[str]:
+    """``key_skeleton`` of each of many ``fold`` keys, each rule applied to all of them at once
+    (a bulk import makes millions)."""
+    if not keys:
+        return []
+    text = "\n".join(keys)
+    if " " in text:  # (the rules a one-word key cannot meet are skipped: a lookup makes one key)
+        # Drop articles that stand before another word ("al mayadin", "deir ez zor").
+        text = _ARTICLE_BEFORE_WORD.sub("", text)
+        # A fused article after the first word ("deir ezzor").
+        text = _FUSED_ARTICLE_INNER.sub(r"\1", text)
+    # Albu/Abu, whole-word variants (Deir/Dayr).
+    if "bu" in text:
+        text = _FUSED_ALBU_WORD.sub("bu", text)
+    text = _VARIANT_WORD.sub(lambda m: _WORD_VARIANTS[m.group()], text)
+    text = text.replace(" ", "")
     for old, new in _CHAR_VARIANTS:
-        key = key.replace(old, new)
-    key = _DOUBLED.sub(r"\1", key)
-    if key.endswith(("ah", "eh")) and len(key) > 4:
-        key = key[:-2] + "a"  # the feminine ending: Jablah, Jableh and Jabla are one name
-    return key
+        text = text.replace(old, new)
+    text = _DOUBLED.sub(r"\1", text)
+    # The feminine ending of keys over four letters: Jablah, Jableh and Jabla are one name.
+    text = _FEMININE_END.sub("a", text)
+    return text.split("\n")
 
 
 def is_latin_name(name: str) -> bool:
@@ -84,7 +113,7 @@ def is_latin_name(name: str) -> bool:
     romanisations nobody writes in English news, and they collide with ordinary words.
     """
     if name.isascii():
-        return any(c.isalpha() for c in name)
+        return name.lower() != name.upper()  # an ASCII letter is all that changes case
     return bool(_LATIN_TEXT.match(name)) and any(c.isalpha() for c in name)
 
 
