@@ -328,9 +328,8 @@ def event_clauses(sent, places: list[tuple[int, int]], triggers: list[Trigger] =
                 heads.append(child)
                 pending.append(child)
     # A clause begins after a conjunction or comma, and after the main clause's word.
-    joins = {tok.i + 1 for tok in sent[:-1] if tok.dep_ == "cc" or tok.text in (",", ";")}
-    parse_cuts = {cut for cut in map(_clause_start, heads) if cut > root.i and cut in joins}
-    word_cuts = joins - parse_cuts
+    cuts = sorted(tok.i + 1 for tok in sent[:-1] if _joins(tok))
+    parse_cuts = {cut for cut in map(_clause_start, heads) if cut > root.i} & set(cuts)
     events = sorted(t.index for t in triggers)
 
     def place_at(a: int, b: int) -> int | None:
@@ -342,7 +341,6 @@ def event_clauses(sent, places: list[tuple[int, int]], triggers: list[Trigger] =
     def event_at(a: int, b: int) -> int | None:
         return next((i for i in events if a <= i < b), None)
 
-    cuts = sorted(parse_cuts | word_cuts)
     bounds, kept, start = [*cuts, sent.end], [], sent.start
     for k, cut in enumerate(cuts):
         if cut in parse_cuts:
@@ -365,13 +363,18 @@ def _predicate(tok) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound")
 
 
+def _joins(tok) -> bool:
+    """A conjunction or a comma or semicolon: where a joined clause may begin after it."""
+    return tok.dep_ == "cc" or tok.text in (",", ";")
+
+
 def _clause_start(head) -> int:
     """Where the clause of a conjoined head begins: its leftmost word, or earlier, just after the
     conjunction or comma before it when the parse hung the clause's subject elsewhere ("and
     air raids on Saraqib killed five" with "raids" joined to an earlier noun)."""
     start = head.left_edge.i
     for tok in reversed(head.doc[head.sent.start:head.i]):
-        if tok.dep_ == "cc" or tok.text in (",", ";"):
+        if _joins(tok):
             return min(start, tok.i + 1)
         if _predicate(tok):
             return start  # another clause lies between: the conjunction before it is not this clause's

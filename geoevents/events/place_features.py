@@ -246,33 +246,38 @@ _HEAD_CLASSES = (
 )
 
 
-def _trigger_class(trigger) -> str:
-    """The kind of event word: kill, take, an ACLED sub-event type, locative, or other."""
-    lemma, low = trigger.lemma_.lower(), trigger.lower_
+def _event_kind(tok) -> str | None:
+    """What kind of event a word reports: kill, take, its ACLED sub-event type (lower case: feature
+    names carry no capitalised word), or None."""
+    lemma, low = tok.lemma_.lower(), tok.lower_
     if lemma in _KILL_WORDS or low in _KILL_WORDS:
         return "kill"
     if lemma in _TAKING_VERBS:
         return "take"
     kind = _TRIGGER_TYPES.get(lemma) or _TRIGGER_TYPES.get(low)
+    return kind.lower() if kind else None
+
+
+def _trigger_class(trigger) -> str:
+    """The kind of event word: kill, take, an ACLED sub-event type, locative, or other."""
+    kind = _event_kind(trigger)
     if kind:
-        return kind.lower()  # feature names carry no capitalised word
-    return "locative" if lemma in LOCATIVE_OBJECT_VERBS else "other"
+        return kind
+    return "locative" if trigger.lemma_.lower() in LOCATIVE_OBJECT_VERBS else "other"
 
 
 def _head_class(tok) -> str:
-    """A closed-class word as itself, else the kind of word from the lists above, else its POS tag."""
+    """A closed-class word as itself, else the kind of word from the lists above (any event
+    word but a killing or a taking as "event"), else its POS tag."""
     low, lemma = tok.lower_, tok.lemma_.lower()
     if low in _CLOSED:
         return low
     for name, words in _HEAD_CLASSES:
         if low in words or lemma in words:
             return name
-    if lemma in _KILL_WORDS or low in _KILL_WORDS:
-        return "kill"
-    if lemma in _TAKING_VERBS:
-        return "take"
-    if lemma in _TRIGGER_TYPES or low in _TRIGGER_TYPES:
-        return "event"
+    kind = _event_kind(tok)
+    if kind:
+        return kind if kind in ("kill", "take") else "event"
     return tok.pos_
 
 
