@@ -83,8 +83,8 @@ def test_workers_make_the_same_rows_in_the_same_order(dumps, monkeypatch):
             assert (places, names) == serial_rows(source)
 
 
-def geoname_line(gid: int, name: str, lat: str = "36.3") -> str:
-    return "\t".join([str(gid), name, name, "", lat, "43.1", "P", "PPL", "IQ", "", "15", "", "", "", "0", "",
+def geoname_line(gid: int, name: str, lat: str = "36.3", lon: str = "43.1") -> str:
+    return "\t".join([str(gid), name, name, "", lat, lon, "P", "PPL", "IQ", "", "15", "", "", "", "0", "",
                       "200", "Asia/Baghdad", "2024-01-01"]) + "\n"
 
 
@@ -202,19 +202,50 @@ def test_a_big_table_is_refused_by_the_build_that_reads_it_and_the_index_stays(t
     assert [p.name for p in cache.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_the_spatial_index_built_beside_is_the_one_built_in_place(tmp_path, dumps, one_packaged_place):
+def test_the_tables_sorted_beside_are_the_ones_sorted_here(tmp_path, dumps, one_packaged_place, monkeypatch):
+    def tables(cache: Path) -> list[list[tuple]]:
+        with closing(sqlite3.connect(cache / INDEX_NAME)) as conn:
+            return [conn.execute(f"SELECT * FROM {table}").fetchall()
+                    for table in ("names", "fuzzy_keys", "places_grid", "places")]
+
+    sources = [UserSource(str(dumps[0]), "geonames"), UserSource(str(dumps[1]), "alternate_names")]
+    index.rebuild(tmp_path / "beside", add=sources, reset=True)
+    monkeypatch.setattr("sys.executable", "")  # embedded Python: the sorts run in this process
+    index.rebuild(tmp_path / "here", add=sources, reset=True)
+    beside, here = tables(tmp_path / "beside"), tables(tmp_path / "here")
+    assert beside == here
+    names, _, grid, places = beside
+    # A key's rows best first, as a lookup ranks them.
+    assert names == sorted(names, key=lambda row: (row[0], -row[1], -row[2]))
+    assert any(key.startswith(index.SKELETON_PREFIX) for key, *_ in names)
+    assert len(grid) == len(places) > ROWS
+    assert all(band == index.latitude_band(lat) for band, _, lat, _ in grid)
+    assert [p.name for p in (tmp_path / "beside").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_reverse_finds_the_nearest_places_on_either_side_of_a_band_edge(tmp_path, one_packaged_place):
+    # Far out in the South Pacific, where no packaged place is: -40.0 is the edge of two bands.
+    rows = [(1, "North", -39.97, -120.0), (2, "South", -40.02, -120.0), (3, "Far", -40.0, -117.0)]
+    dump = tmp_path / "XX.txt"
+    dump.write_text("".join(geoname_line(i, name, str(lat), str(lon)) for i, name, lat, lon in rows), encoding="utf-8")
     cache = tmp_path / "cache"
-    index.rebuild(cache, add=[UserSource(str(dumps[0]), "geonames")], reset=True)
-    tables = ("places_rtree_node", "places_rtree_rowid", "places_rtree_parent")
-    with closing(sqlite3.connect(cache / INDEX_NAME)) as conn:
-        assert conn.execute("SELECT rtreecheck('places_rtree')").fetchone() == ("ok",)
-        beside = [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables]
-        conn.execute("ATTACH DATABASE ? AS here", (str(tmp_path / "here.sqlite"),))
-        conn.executescript("""CREATE VIRTUAL TABLE here.places_rtree USING rtree (geonameid, min_lat, max_lat,
-                                                                                 min_lon, max_lon);
-            INSERT INTO here.places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM places;""")
-        in_place = [conn.execute(f"SELECT * FROM here.{t} ORDER BY 1").fetchall() for t in tables]
-    assert beside == in_place and len(beside[1]) > ROWS
+    index.rebuild(cache, add=[UserSource(str(dump), "geonames")], reset=True)
+    gazetteer = Gazetteer(cache / INDEX_NAME)
+    assert [p.raw["name"] for p in gazetteer.reverse((-40.0, -120.0), exactly_one=False, limit=2)] == ["South", "North"]
+    assert gazetteer.reverse((-40.0, -117.2)).raw["name"] == "Far"  # found once the box grows to 0.25 degrees
+    assert gazetteer.reverse((-40.0, -118.5)).raw["name"] in {"Far", "North"}  # 1.5 degrees from both: a 4-degree box
+
+
+def test_a_new_build_deletes_the_indexes_of_earlier_schemas(tmp_path, one_packaged_place):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    older = [cache / index.INDEX_NAME_FORMAT.format(v) for v in range(1, index.SCHEMA_VERSION)]
+    unrelated = cache / "gazetteer-notes.sqlite"
+    for path in (*older, unrelated):
+        path.write_bytes(b"an old index")
+    index.rebuild(cache, reset=True)
+    assert older and not any(p.exists() for p in older)
+    assert unrelated.exists() and (cache / INDEX_NAME).exists()
 
 
 def test_lookups_on_an_index_without_the_stored_countries_find_them_as_before(gazetteer, tmp_path):

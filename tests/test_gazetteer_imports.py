@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from geoevents.gazetteer import index
 from geoevents.gazetteer.imports import (
     country_to_iso2,
     detect_source_kind,
@@ -349,3 +350,42 @@ def test_csv_errors(tmp_path):
 
 def test_empty_dump_is_refused(tmp_path):
     raises_for(write_zip(tmp_path / "cities500.zip", {"cities500.txt": ""}), read_geonames, "no rows")
+
+
+# --- the bulk import's parse-and-key of a block -----------------------------------------
+
+
+def test_keyed_block_of_odd_rows_gives_the_readers_rows_and_skips_the_bad_ones(tmp_path):
+    tal_afar = geoname_line(1, "Tall&nbsp;‘Afar", "36.37", "42.45", ascii_name="Tall Afar",
+                            alternates="Tal Afar,TAL,www.talafar.example,Tal Afar,Tall Afar")
+    arabic = geoname_line(2, "الموصل", "36.3", "43.1", ascii_name="", alternates="Mawsil,the,Ab")
+    good = [MOSUL, tal_afar, arabic, ALEPPO]
+    bad = [geoname_line(3, "North", "north", "43.1"), "4\tShort row\n", geoname_line(5, "Far", "36.3", "181"),
+           geoname_line(6, "Ḩadīthah", "34.14", "42.38", population="many")]
+    block = "".join([good[0], bad[0], good[1], bad[1], good[2], bad[2], bad[3], good[3]]).encode()
+    path = tmp_path / "IQ.txt"
+    places, names, tally, error = index._keyed_chunk("geonames", str(path), 1, block, True, True)
+    assert error is None
+    assert (tally.rows, tally.malformed) == (8, 4)
+    assert tally.problems == ["line 2: latitude 'north' is not a number", "line 4: 2 tab-separated columns, expected 19",
+                              "line 6: longitude 181.0 is outside [-180, 180]"]
+    # The good rows as a one-process reader and the index's row makers take them.
+    reader_places, reader_names = [], []
+    (tmp_path / "good").mkdir()
+    for place in read_geonames(write_text(tmp_path / "good" / "IQ.txt", "".join(good))):
+        reader_places.append(index._place_row(place))
+        index._place_name_rows(reader_names, [place])
+    assert (places, names) == (reader_places, reader_names)
+    # Entities and glottal marks folded, duplicates, codes and links left out, other scripts not keyed,
+    # common words and two-letter keys not taken from alternates.
+    assert [row for row in names if row[1] in (1, 2)] == [
+        ("tall afar", 1, 0), ("~talafar", 1, 2), ("tal afar", 1, 1), ("mawsil", 2, 1), ("~mawsil", 2, 2)]
+
+    lines = [alternate_line(1, 99072, "en", "Mosul"), alternate_line(2, 99072, "link", "https://x.example"),
+             alternate_line(3, 99072, "", "OSM"), alternate_line(4, 99072, "ar", "الموصل"), "5\tx\n",
+             alternate_line(6, 99072, "", "Mossoul", "", "", "", "1"), alternate_line(7, 99072, "fr", "the"),
+             alternate_line(8, 95446, "", "Hawlêr"), alternate_line(9, 95446, "", "www.hawler.example")]
+    places, names, tally, error = index._keyed_chunk("alternate_names", str(path), 1, "".join(lines).encode(),
+                                                     True, True)
+    assert (places, error, tally.rows, tally.malformed) == ([], None, 9, 1)
+    assert names == [("mosul", 99072, 1), ("~mosul", 99072, 2), ("hawler", 95446, 1), ("~hawler", 95446, 2)]

@@ -1,9 +1,14 @@
 """Name keys: the spellings news uses for one place fold to the same key."""
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
 
-from geoevents.gazetteer.names import fold, is_latin_name, looks_like_code, skeleton
+import pytest
+from unidecode import unidecode
+
+from geoevents.gazetteer.names import _GLOTTAL_MARKS, fold, is_latin_name, key_skeletons, looks_like_code, skeleton
+from geoevents.text.clean import plain
 
 
 @pytest.mark.parametrize("name, key", [
@@ -58,3 +63,29 @@ def test_latin_script_detection():
                                             ("Osm", False), ("UNITED", False)])
 def test_airport_codes_are_recognised(code, expected):
     assert looks_like_code(code) is expected
+
+
+def reference_fold(name: str) -> str:
+    """fold's rule for a name beyond plain ASCII, step by step: web characters, NFKC, glottal marks,
+    unidecode, lower case, marks again, runs of anything but letters and digits to one space."""
+    drop = str.maketrans("", "", _GLOTTAL_MARKS)
+    text = unidecode(unicodedata.normalize("NFKC", plain(name)).translate(drop))
+    return re.sub(r"[^0-9a-z]+", " ", text.lower().translate(drop)).strip()
+
+
+def test_fold_of_every_character_is_its_step_by_step_rule():
+    # fold maps each character through one table; this spells the rule out over the scripts' planes and tags.
+    points = [chr(c) for c in [*range(0x20000), *range(0xE0000, 0xE0080), 0x10FFFF] if not 0xD800 <= c <= 0xDFFF]
+    names = ["".join(points[i:i + 48]) for i in range(0, len(points), 48)]
+    names += ["Deir&nbsp;ez‑Zor", "Ｍｏｓｕｌ", "Qā’im ʿAyn", "Straße", "İzmir", "ǅemal", "ΣΑΣ", "a\u00adb"]
+    assert [fold(n) for n in names] == [reference_fold(n) for n in names]
+    assert [fold(n) for n in names[-8:-2]] == ["deir ez zor", "mosul", "qaim ayn", "strasse", "izmir", "dzemal"]
+
+
+def test_skeletons_of_many_keys_at_once_are_each_keys_own():
+    keys = ["aaab", "jablah", "bah", "abu kamal", "xabu kamal", "albukamal", "tell abyad", "deir ezzor", "al al bab",
+            "rakkah", "saah", "ezzor"]
+    expected = ["ab", "jabla", "bah", "bukamal", "xabukamal", "bukamal", "talabyad", "dirzor", "bab", "raka", "sah",
+                "ezor"]
+    assert key_skeletons(keys) == expected
+    assert [key_skeletons([k])[0] for k in keys] == expected

@@ -15,10 +15,11 @@ from geopy.location import Location
 from geopy.point import Point
 
 from ..distance import great_circle_km
-from .index import SKELETON_PREFIX, Progress, country_places, ensure_index, province_town_shares, read_meta
+from .index import (SKELETON_PREFIX, Progress, country_places, ensure_index, latitude_band, province_town_shares,
+                    read_meta)
 from .names import COMMON_WORDS, fold, looks_like_code, skeleton
 from .place import Place
-from .ranking import (FUZZY_DISCOUNT, IMPORTANCE_WEIGHT, KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, MATCH_LABELS,
+from .ranking import (FUZZY_DISCOUNT, KIND_NAME, MATCH_LABELS,
                       MATCH_SCORES, match_score)
 
 FUZZY_MIN_LENGTH = 5
@@ -28,12 +29,14 @@ MMAP_BYTES = 2 << 30  # SQLite's usual build caps the map at 2 GB
 _NOT_TOWNS = frozenset({"PPLX", "PPLH", "PPLQ", "PPLW"})
 
 _NAME_QUERY = "SELECT geonameid, kind, importance, country_code, feature_class FROM names"
-# ``_lookup``'s ranking done by SQLite, for the first few places only: ``match_score`` of each
-# row (the same floating-point operations in the same order), the best row of each place, best
-# first and, between equal scores, the higher geonameid first, as Python's sort orders them.
-_TOP_QUERY = """SELECT MAX((CASE kind WHEN 0 THEN ?1 WHEN 1 THEN ?2 ELSE ?3 END + ?4 * importance) / ?5) AS score,
-    geonameid, kind, country_code, feature_class FROM names{where}
-    GROUP BY geonameid ORDER BY score DESC, geonameid DESC LIMIT ?"""
+# ``_lookup``'s first few places, ranked by SQLite: each key's rows are stored best first (the score
+# is ``match_score`` of the row), so a key's first ``limit`` rows hold all its places that can rank
+# among the first ``limit``; of those, the best row of each place, best first and, between equal
+# scores, the higher geonameid first, as Python's sort orders them.
+_KEY_FIRSTS = """SELECT * FROM (SELECT score, geonameid, kind, country_code, feature_class FROM names
+    WHERE key = ?{n}{only_names} ORDER BY score DESC, geonameid DESC LIMIT ?1)"""
+_TOP_QUERY = """SELECT MAX(score) AS best, geonameid, kind, country_code, feature_class FROM ({firsts})
+    GROUP BY geonameid ORDER BY best DESC, geonameid DESC LIMIT ?1"""
 _COLUMNS = "p.geonameid, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, " \
            "p.country_code, p.admin1, p.admin2, p.population, p.source, p.importance"
 
@@ -174,10 +177,12 @@ class Gazetteer(Geocoder):
         point = Point(query)
         classes = _as_set(feature_class)
         for radius in (0.05, 0.25, 1.0, 4.0, 16.0, 90.0, 360.0):
+            south, north = point.latitude - radius, point.latitude + radius
+            bands = ",".join(map(str, range(latitude_band(max(south, -90.0)), latitude_band(min(north, 90.0)) + 1)))
             rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM places_rtree r JOIN places p USING (geonameid) "
-                "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?",
-                (point.latitude - radius, point.latitude + radius, point.longitude - radius, point.longitude + radius),
+                f"SELECT {_COLUMNS} FROM places_grid g JOIN places p USING (geonameid) WHERE g.band IN ({bands}) "
+                "AND g.longitude BETWEEN ? AND ? AND g.latitude BETWEEN ? AND ?",
+                (point.longitude - radius, point.longitude + radius, south, north),
             ).fetchall()
             places = [_Row(*r) for r in rows if not classes or (r[4] in classes and r[5] not in _NOT_TOWNS)]
             if len(places) >= (1 if exactly_one else limit):
@@ -276,29 +281,29 @@ class Gazetteer(Geocoder):
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _name_match(self, name: str) -> tuple[str, tuple, bool] | None:
-        """The WHERE clause and parameters that find a name's rows in ``names``, and whether a
-        misspelling may be guessed at; None for names that are never looked up."""
+    def _name_match(self, name: str) -> tuple[tuple[str, ...], bool] | None:
+        """The keys that find a name's rows in ``names``, and whether only places' own names count
+        (then no misspelling is guessed at either); None for names that are never looked up."""
         key = fold(name)
         if len(key) < 2 or key in COMMON_WORDS or key.isdigit():
             return None
         if looks_like_code(name):
             # "OSM", "DEZ": airport-style codes only match a place's own name or a curated
             # short form ("US", "UAE"), never an alternate, a transliteration or a guess.
-            return f" WHERE key = ? AND kind = {KIND_NAME}", (key,), False
-        return " WHERE key IN (?, ?)", (key, SKELETON_PREFIX + skeleton(name)), True
+            return (key,), True
+        return (key, SKELETON_PREFIX + skeleton(name)), False
 
     def _top_uncached(self, name: str, use_fuzzy: bool, limit: int) -> list[tuple[float, int, str, str, str]]:
-        """The first ``limit`` entries of ``_lookup``, ranked by SQLite: a name shared by thousands
-        of places in a full GeoNames dump ("Mill Creek") costs no Python object per namesake."""
+        """The first ``limit`` entries of ``_lookup``, ranked by SQLite from the first rows of each key:
+        a name shared by thousands of places in a full GeoNames dump ("Mill Creek") reads ``limit``."""
         match = self._name_match(name)
         if match is None:
             return []
-        where, params, guessable = match
-        rows = self._conn.execute(_TOP_QUERY.format(where=where), (
-            MATCH_SCORES[KIND_NAME], MATCH_SCORES[KIND_ALTERNATE], MATCH_SCORES[KIND_SKELETON],
-            IMPORTANCE_WEIGHT, 1 + IMPORTANCE_WEIGHT, *params, limit)).fetchall()
-        if not rows and use_fuzzy and guessable:
+        keys, only_names = match
+        only = f" AND kind = {KIND_NAME}" if only_names else ""
+        firsts = " UNION ALL ".join(_KEY_FIRSTS.format(n=n, only_names=only) for n in range(2, len(keys) + 2))
+        rows = self._conn.execute(_TOP_QUERY.format(firsts=firsts), (limit, *keys)).fetchall()
+        if not rows and use_fuzzy and not only_names:
             return self._lookup(name, use_fuzzy)[:limit]
         return [(score, geonameid, MATCH_LABELS[kind], country_code, fclass)
                 for score, geonameid, kind, country_code, fclass in rows]
@@ -308,10 +313,10 @@ class Gazetteer(Geocoder):
         match = self._name_match(name)
         if match is None:
             return []
-        where, params, guessable = match
-        use_fuzzy = use_fuzzy and guessable
-        key = params[0]
-        rows = self._conn.execute(_NAME_QUERY + where, params).fetchall()
+        keys, only_names = match
+        use_fuzzy = use_fuzzy and not only_names
+        where = f" WHERE key IN ({', '.join('?' * len(keys))})" + (f" AND kind = {KIND_NAME}" if only_names else "")
+        rows = self._conn.execute(_NAME_QUERY + where, keys).fetchall()
         best: dict[int, tuple[float, int, str, str, str]] = {}
 
         def keep(rows, scale: float = 1.0, how: str | None = None) -> None:
@@ -322,8 +327,8 @@ class Gazetteer(Geocoder):
                     best[geonameid] = (score, geonameid, how or MATCH_LABELS[kind], country_code, fclass)
 
         keep(rows)
-        if not best and use_fuzzy and len(key) >= FUZZY_MIN_LENGTH:
-            for match, similarity in self._fuzzy().search(key):
+        if not best and use_fuzzy and len(keys[0]) >= FUZZY_MIN_LENGTH:
+            for match, similarity in self._fuzzy().search(keys[0]):
                 keep(self._conn.execute(_NAME_QUERY + " WHERE key = ?", (match,)), FUZZY_DISCOUNT * similarity, "fuzzy")
         return sorted(best.values(), reverse=True)
 

@@ -482,19 +482,20 @@ def _geonames_place(fields: list[str], source: str) -> PlaceRecord:
     if not name:
         raise ValueError("empty name")
     population = fields[14].strip()
+    # Positional arguments, in the record's order: keywords cost 1.5 µs a row, 12 M rows in a full dump.
     return PlaceRecord(
-        geonameid=_int(fields[0], "geonameid"),
-        name=name,
-        latitude=_coordinate(fields[4], "latitude", 90.0),
-        longitude=_coordinate(fields[5], "longitude", 180.0),
-        feature_class=fields[6].strip(),
-        feature_code=fields[7].strip(),
-        country_code=fields[8].strip().upper(),
-        admin1=fields[10].strip(),
-        admin2=fields[11].strip(),
-        population=_int(population, "population") if population else 0,
-        source=source,
-        alternate_names=_clean_alternates(name, [fields[2], *fields[3].split(",")]),
+        _int(fields[0], "geonameid"),
+        name,
+        _coordinate(fields[4], "latitude", 90.0),
+        _coordinate(fields[5], "longitude", 180.0),
+        fields[6].strip(),  # feature class
+        fields[7].strip(),  # feature code
+        fields[8].strip().upper(),  # country code
+        fields[10].strip(),  # admin1
+        fields[11].strip(),  # admin2
+        _int(population, "population") if population else 0,
+        source,
+        _clean_alternates(name, [fields[2], *fields[3].split(",")]),
     )
 
 
@@ -505,9 +506,9 @@ def _alternate_name(fields: list[str]) -> AlternateName | None:
     is_colloquial, is_historic = fields[6].strip(), fields[7].strip()
     if language in CODE_LANGUAGES or is_colloquial == "1" or is_historic == "1":
         return None
-    if not name or _URL.match(name):
+    if not name or _is_url(name):
         return None
-    return AlternateName(geonameid=geonameid, name=name, language=language)
+    return AlternateName(geonameid, name, language)  # positional: cheaper, for sixteen million rows
 
 
 def _admin1_code(fields: list[str]) -> Admin1Code:
@@ -530,11 +531,21 @@ def _clean_alternates(name: str, candidates: list[str]) -> list[str]:
     seen = {name}
     for candidate in candidates:
         candidate = candidate.strip()
-        if not candidate or candidate in seen or _CODE_NAME.fullmatch(candidate) or _URL.match(candidate):
+        if not candidate or candidate in seen or _is_code_name(candidate) or _is_url(candidate):
             continue
         seen.add(candidate)
         result.append(candidate)
     return result
+
+
+def _is_code_name(name: str) -> bool:
+    # The length test first: the pattern would run on every one of millions of names.
+    return len(name) < 5 and _CODE_NAME.fullmatch(name) is not None
+
+
+def _is_url(name: str) -> bool:
+    # A link has "://" or starts "www." (a dot fourth): the pattern runs only on names that might be one.
+    return ("://" in name or name[3:4] == ".") and _URL.match(name) is not None
 
 
 def _int(text: str, what: str) -> int:

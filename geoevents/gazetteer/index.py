@@ -11,14 +11,13 @@ them instead (a reading of its own would add minutes to a full-dump build).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import warnings
 from collections import Counter, defaultdict, deque
@@ -31,13 +30,15 @@ from pathlib import Path
 from .imports import (TAB_TABLES, RowTally, parse_tab_chunk, read_admin1_codes, read_alternate_names, read_geonames,
                       read_places_csv, tab_line_chunks)
 from .names import COMMON_WORDS, fold, is_latin_name, key_skeletons, looks_like_code, skeleton
-from .ranking import KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, importance
+from .ranking import IMPORTANCE_WEIGHT, KIND_ALTERNATE, KIND_NAME, KIND_SKELETON, MATCH_SCORES, importance
 from .records import GazetteerSourceError, PlaceRecord
+from .sql_beside import run_beside
 from .packages import load_cities500
 from .sources import packaged_fingerprint, read_packaged_sources
 
-SCHEMA_VERSION = 2
-INDEX_NAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+SCHEMA_VERSION = 3  # 3: places_grid replaces the R*Tree; names in ranking order
+INDEX_NAME_FORMAT = "gazetteer-v{}.sqlite"
+INDEX_NAME = INDEX_NAME_FORMAT.format(SCHEMA_VERSION)
 SOURCES_NAME = "sources.json"
 SKELETON_PREFIX = "~"  # skeleton keys share the names table with folded keys, kept apart by this prefix
 
@@ -50,10 +51,10 @@ PARALLEL_MIN_BYTES = 16 << 20
 BUILD_WORKERS = max(1, min(4, os.cpu_count() or 1))
 # SQLite page cache of a build (KiB): the sorts of the last step spill to temporary files beyond it.
 BUILD_CACHE_KIB = 192 * 1024
-# While the names are sorted: SQLite's sorter takes up to about three times its page cache with two
-# threads, beside the process building the spatial index; together they stay under a gigabyte.
-SORT_CACHE_KIB = 128 * 1024
-SPATIAL_CACHE_KIB = 48 * 1024  # of the process building the spatial index beside
+# Of each of the two processes sorting the names at the end: each of its two sorts (grouping the
+# names, then ordering them for lookups) takes up to about as much again, so the two processes
+# stay well under a gigabyte together (at 128 MB the full-size build peaked at 1.1 GB).
+SORT_CACHE_KIB = 64 * 1024
 
 Progress = Callable[[str], None]
 
@@ -99,7 +100,9 @@ def _write_registered_sources(cache_dir: Path, sources: list[UserSource]) -> Non
 
 
 def expected_fingerprint(sources: Iterable[UserSource]) -> str:
-    parts = [f"schema={SCHEMA_VERSION}", packaged_fingerprint(), *(s.signature() for s in sources)]
+    # The names' order holds the ranking's weights: other weights, another index.
+    ranking = f"ranking={sorted(MATCH_SCORES.items())}/{IMPORTANCE_WEIGHT!r}"
+    parts = [f"schema={SCHEMA_VERSION}", ranking, packaged_fingerprint(), *(s.signature() for s in sources)]
     return "|".join(parts)
 
 
@@ -208,25 +211,51 @@ CREATE TABLE stage.staged_names (key TEXT, geonameid INTEGER, kind INTEGER);
 _FUZZY_PLACE = """(p.population >= 1000 OR p.feature_code IN ('ADM1', 'ADM2')
       OR (p.source NOT LIKE 'geonames:%' AND (p.feature_class != 'P' OR p.source != 'cities500')))"""
 
-# The staged names live in a separate temporary database: dropping them then leaves no free
+# The last step sorts the staged names (and the places, for the spatial index) in two processes at
+# once, a core each, into files of their own that are then copied into the index whole. Folded keys
+# all sort before skeleton keys ("~..."), so the names split there into two halves sorted apart.
+# The staged names live in a temporary database of their own: dropping them then leaves no free
 # pages in the index, which would otherwise take a VACUUM (a full copy) to compact.
-_FINISH_STEPS = [
-    ("sorting names", """
--- The columns a lookup ranks and filters by ride along with each name, so ranking needs
--- no join; only the places returned are read from the places table.
-CREATE TABLE names (key TEXT, geonameid INTEGER, kind INTEGER, importance REAL, country_code TEXT,
-                    feature_class TEXT, PRIMARY KEY (key, geonameid)) WITHOUT ROWID;
-INSERT INTO names
-    SELECT s.key, s.geonameid, MIN(s.kind), p.importance, p.country_code, p.feature_class
-    FROM stage.staged_names s JOIN places p USING (geonameid)
-    GROUP BY s.key, s.geonameid ORDER BY s.key, s.geonameid;"""),
-    ("choosing the names worth guessing misspellings of", f"""
-CREATE TABLE fuzzy_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT INTO fuzzy_keys
-    SELECT DISTINCT s.key FROM stage.staged_names s JOIN places p USING (geonameid)
+# The columns a lookup ranks and filters by ride along with each name, so ranking needs no join;
+# only the places returned are read from the places table. A key's rows are in the order a lookup
+# ranks them, ``match_score`` first (the same floating-point operations in the same order), so the
+# best few places of a name shared by thousands ("Mill Creek") are its first few rows.
+_NAMES_TABLE = """CREATE TABLE {db}names (key TEXT, score REAL, geonameid INTEGER, kind INTEGER, importance REAL,
+    country_code TEXT, feature_class TEXT, PRIMARY KEY (key, score DESC, geonameid DESC)) WITHOUT ROWID;"""
+_SORTED_NAMES = f"""INSERT INTO names
+    SELECT key, (CASE kind WHEN {KIND_NAME} THEN {MATCH_SCORES[KIND_NAME]!r} WHEN {KIND_ALTERNATE}
+                 THEN {MATCH_SCORES[KIND_ALTERNATE]!r} ELSE {MATCH_SCORES[KIND_SKELETON]!r} END
+                 + {IMPORTANCE_WEIGHT!r} * importance) / {1 + IMPORTANCE_WEIGHT!r} AS score,
+           geonameid, kind, importance, country_code, feature_class
+    FROM (SELECT s.key, s.geonameid, MIN(s.kind) AS kind, p.importance, p.country_code, p.feature_class
+          FROM stage.staged_names s JOIN idx.places p USING (geonameid) WHERE s.key {{keys}}
+          GROUP BY s.key, s.geonameid)
+    ORDER BY key, score DESC, geonameid DESC;"""
+_FUZZY_TABLE = "CREATE TABLE {db}fuzzy_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;"
+_FUZZY_ROWS = f"""INSERT INTO fuzzy_keys
+    SELECT DISTINCT s.key FROM stage.staged_names s JOIN idx.places p USING (geonameid)
     WHERE s.kind != {KIND_SKELETON} AND length(s.key) >= 4 AND {_FUZZY_PLACE}
-    ORDER BY s.key;"""),
+    ORDER BY s.key;"""
+# The spatial index: places by band of latitude (a tenth of a degree), then longitude, so a box's
+# places are one short range of the index per band it spans. A B-tree is made by one sort, where
+# an R*Tree grows one insertion at a time (minutes of a core for a full dump, for much the same reads).
+GRID_BANDS_PER_DEGREE = 10
+_GRID_TABLE = """CREATE TABLE {db}places_grid (band INTEGER, longitude REAL, latitude REAL, geonameid INTEGER,
+    PRIMARY KEY (band, longitude, geonameid)) WITHOUT ROWID;"""
+_GRID_ROWS = f"""INSERT INTO places_grid
+    SELECT CAST((latitude + 90) * {GRID_BANDS_PER_DEGREE} AS INTEGER), longitude, latitude, geonameid
+    FROM idx.places ORDER BY 1, 2, 4;"""
+_FINISH_TABLES = {"names": _NAMES_TABLE, "fuzzy_keys": _FUZZY_TABLE, "places_grid": _GRID_TABLE}
+# Each part: the tables it makes and what fills them; the names table comes first, in key order.
+_FINISH_PARTS = [
+    (("names", "fuzzy_keys"), _SORTED_NAMES.format(keys=f"< '{SKELETON_PREFIX}'") + _FUZZY_ROWS),
+    (("names", "places_grid"), _SORTED_NAMES.format(keys=f">= '{SKELETON_PREFIX}'") + _GRID_ROWS),
 ]
+
+
+def latitude_band(latitude: float) -> int:
+    """The ``places_grid`` band of a latitude, as the index computes it."""
+    return int((latitude + 90) * GRID_BANDS_PER_DEGREE)
 
 
 def _folded_key(name: str, kind: int) -> str | None:
@@ -335,9 +364,9 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
     started = time.perf_counter()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     stage = path.with_name(f".{path.name}.{os.getpid()}.stage.tmp")
-    spatial = path.with_name(f".{path.name}.{os.getpid()}.spatial.tmp")
+    parts = [path.with_name(f".{path.name}.{os.getpid()}.part{i}.tmp") for i in range(len(_FINISH_PARTS))]
     _remove_abandoned_builds(path)
-    for leftover in (tmp, stage, spatial):
+    for leftover in (tmp, stage, *parts):
         leftover.unlink(missing_ok=True)
     try:
         conn = sqlite3.connect(tmp)
@@ -350,7 +379,7 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
             """ + _SCHEMA)
         writer = _IndexWriter(conn)
         skipped_rows = {}
-        with _workers(sources) as pool:
+        with _collector_paused(), _workers(sources) as pool:
             say("indexing packaged places (GeoNames cities500, countries, subdivisions, curated)")
             for admin_names, places, names in _packaged_batches(in_child=pool is not None):
                 writer.add_admin_names(admin_names)
@@ -362,14 +391,9 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
                     skipped_rows[source.path] = skipped
         writer.flush()
         conn.commit()
-        say("building the spatial index")
-        conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
-        with _spatial_index_beside(conn, spatial):
-            for step, script in _FINISH_STEPS:
-                say(step)
-                conn.executescript(script)
-            conn.commit()
         conn.execute("DETACH DATABASE stage")
+        conn.execute("PRAGMA shrink_memory")  # the import's page cache, while the sorts run beside
+        _finish_beside(conn, tmp, stage, parts, say)
         stage.unlink()
         counts = {
             "places": conn.execute("SELECT count(*) FROM places").fetchone()[0],
@@ -393,73 +417,52 @@ def build_index(path: Path, sources: list[UserSource], fingerprint: str, progres
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _remove_older_schemas(path)
     except BaseException:
-        for leftover in (tmp, stage, spatial):
+        for leftover in (tmp, stage, *parts):
             leftover.unlink(missing_ok=True)
         raise
     return counts
 
 
-_SPATIAL_INDEX = """
-CREATE VIRTUAL TABLE places_rtree USING rtree (geonameid, min_lat, max_lat, min_lon, max_lon);
-INSERT INTO places_rtree SELECT geonameid, latitude, latitude, longitude, longitude FROM {points};"""
-_RTREE_TABLES = ("places_rtree_node", "places_rtree_rowid", "places_rtree_parent")
-
-
-@contextmanager
-def _spatial_index_beside(conn: sqlite3.Connection, spatial: Path) -> Iterator[None]:
-    """Build the R*Tree of the places in another process while the body (sorting the names) runs.
-
-    An R*Tree grows one insertion at a time: minutes of one core for a full dump, with the other
-    idle. A fresh interpreter (a fork would copy this process's pages as it touched them) builds
-    it in a file of its own from a copy of the points, in the same order as here, so the same
-    tree; its tables are then copied into the index as they are.
-    """
-    if not sys.executable:  # embedded Python: no interpreter to start
-        yield
-        conn.executescript(_SPATIAL_INDEX.format(points="places"))
-        return
-    conn.execute("ATTACH DATABASE ? AS spatial", (str(spatial),))
-    conn.executescript("""PRAGMA spatial.journal_mode=OFF; PRAGMA spatial.synchronous=OFF;
-        CREATE TABLE spatial.points (geonameid INTEGER PRIMARY KEY, latitude REAL, longitude REAL);
-        INSERT INTO spatial.points SELECT geonameid, latitude, longitude FROM places;""")
-    conn.commit()
-    conn.execute("DETACH DATABASE spatial")
-    script = f"""PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{SPATIAL_CACHE_KIB};
-        {_SPATIAL_INDEX.format(points="points")} DROP TABLE points;"""
-    child = subprocess.Popen([sys.executable, "-I", "-c", _RUN_SQL, str(spatial), script],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        yield
-        _, err = child.communicate()
-        if child.returncode:
-            last = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {child.returncode}"]
-            raise RuntimeError(f"building the spatial index failed: {last[0]}")
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    conn.executescript(_SPATIAL_INDEX.format(points="places WHERE 0"))
-    conn.execute("ATTACH DATABASE ? AS spatial", (str(spatial),))
-    for table in _RTREE_TABLES:
-        conn.execute(f"DELETE FROM main.{table}")
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM spatial.{table}")
-    conn.commit()
-    conn.execute("DETACH DATABASE spatial")
-    spatial.unlink()
-
-
-# What the spatial index's process runs: a SQL script on a database, nothing of geoevents.
-_RUN_SQL = "import sqlite3, sys; conn = sqlite3.connect(sys.argv[1]); conn.executescript(sys.argv[2]); conn.close()"
+def _finish_beside(conn: sqlite3.Connection, tmp: Path, stage: Path, parts: list[Path], say: Progress) -> None:
+    """Sort the names, choose the fuzzy keys and make the spatial index in two processes at once,
+    each into a file of its own (``parts``), then copy their tables into the index ``tmp``."""
+    jobs = [(part, f"""PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{SORT_CACHE_KIB};
+                {"".join(_FINISH_TABLES[table].format(db="") for table in tables)} {rows}""")
+            for part, (tables, rows) in zip(parts, _FINISH_PARTS)]
+    say("sorting names and places")
+    run_beside(jobs, [("idx", str(tmp)), ("stage", str(stage))], "sorting the names")
+    say("copying the sorted tables into the index")
+    made: set[str] = set()
+    for part, (tables, _) in zip(parts, _FINISH_PARTS):
+        conn.execute("ATTACH DATABASE ? AS part", (str(part),))
+        for table in tables:
+            if table not in made:
+                made.add(table)
+                conn.executescript(_FINISH_TABLES[table].format(db="main."))
+            # Into an empty table of the same definition SQLite copies the records as they are;
+            # the second half of the names, all of its keys after the first's, is appended in order.
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM part.{table}")
+        conn.commit()
+        conn.execute("DETACH DATABASE part")
+        part.unlink()
 
 
 def _remove_abandoned_builds(path: Path) -> None:
     """Delete the temporary files of builds that were killed (their process is gone): gigabytes for a full dump."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.(?:stage\.|spatial\.)?tmp")
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.(?:stage\.|part\d+\.)?tmp")
     for leftover in path.parent.iterdir():
         match = pattern.fullmatch(leftover.name)
         if match and int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1))):
             leftover.unlink(missing_ok=True)
+
+
+def _remove_older_schemas(path: Path) -> None:
+    """Delete the indexes of earlier schemas beside a new one: a full dump's is gigabytes, and an
+    older geoevents still sharing the cache rebuilds its own."""
+    for older in range(1, SCHEMA_VERSION):
+        path.with_name(INDEX_NAME_FORMAT.format(older)).unlink(missing_ok=True)
 
 
 def _process_alive(pid: int) -> bool:
@@ -698,15 +701,30 @@ def _keyed_chunk(kind: str, path: str, first: int, block: bytes, at_start: bool,
     """A chunk's place rows and name rows (both empty unless ``keyed``), its tally, and the
     (path, problem) of an error that refuses the file (exceptions do not cross processes whole)."""
     tally = RowTally(Path(path))
+    with _collector_paused():
+        try:
+            records = parse_tab_chunk(kind, path, first, block, tally, at_start)
+        except GazetteerSourceError as exc:
+            return [], [], tally, (exc.path, exc.problem)
+        places: list[tuple] = []
+        names: list[tuple] = []
+        if keyed and kind == "geonames":
+            places = [_place_row(place) for place in records]
+            _place_name_rows(names, records)
+        elif keyed:
+            _name_rows(names, ((row.geonameid, row.name, KIND_ALTERNATE) for row in records))
+        return places, names, tally, None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a build's millions of rows hold no reference cycles,
+    yet the collector, set off by every few hundred new objects, would scan the growing lists of
+    rows again and again (a third of a worker's time)."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        records = parse_tab_chunk(kind, path, first, block, tally, at_start)
-    except GazetteerSourceError as exc:
-        return [], [], tally, (exc.path, exc.problem)
-    places: list[tuple] = []
-    names: list[tuple] = []
-    if keyed and kind == "geonames":
-        places = [_place_row(place) for place in records]
-        _place_name_rows(names, records)
-    elif keyed:
-        _name_rows(names, ((row.geonameid, row.name, KIND_ALTERNATE) for row in records))
-    return places, names, tally, None
+        yield
+    finally:
+        if collecting:
+            gc.enable()

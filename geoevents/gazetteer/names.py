@@ -26,7 +26,6 @@ from ..text.clean import plain
 # space so "Qā’im" folds to "qaim" and "Tall ‘Afar" to "tall afar".
 _GLOTTAL_MARKS = "'’‘ʿʾʼ`´ʻʽ′"
 _DROP_MARKS = str.maketrans("", "", _GLOTTAL_MARKS)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # The Arabic definite article as English news spells it, including the forms assimilated
 # to the following sun letter ("ar-Raqqa", "ez-Zor", "ash-Sham").
@@ -37,9 +36,10 @@ _WORD_VARIANTS = {variant: key for key, variant in lexicon.rows("transliteration
 COMMON_WORDS = lexicon.words("common_words")
 # An article fused to a word after a doubled sun letter: "Ezzor" -> "zor", "Arraqqa" -> "raqqa".
 _FUSED_ARTICLE = re.compile(r"^[ae]([tdrsznl])\1(?=[a-z]{2})")
-_FUSED_ALBU = re.compile(r"^(?:albu|abu)(?=[a-z]{3})")
 _CHAR_VARIANTS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("ph", "f"), ("dh", "d"))
-_DOUBLED = re.compile(r"(.)\1+")
+# Each character the same one follows: a run keeps its last. (No group to copy per match: Python 3.11
+# copies it in Python code.)
+_DOUBLED = re.compile(r"(.)(?=\1)")
 # fold's work on a plain ASCII name in one pass: lower case kept, upper case lowered, glottal marks
 # dropped, anything else a space (runs of spaces are then collapsed by split and join).
 _ASCII_FOLD = str.maketrans({chr(c): (None if chr(c) in _GLOTTAL_MARKS else chr(c).lower()
@@ -53,10 +53,22 @@ def fold(name: str) -> str:
         # Most gazetteer names: nothing for the web cleaner, NFKC or unidecode to change.
         return " ".join(name.translate(_ASCII_FOLD).split())
     # Web characters first, as in article text: "Deir&nbsp;ez‑Zor" is "Deir ez-Zor".
-    text = unicodedata.normalize("NFKC", plain(name)).translate(_DROP_MARKS)
-    # unidecode strips diacritics and maps ß, ø, ł, ı ... that NFKD alone would keep.
-    text = unidecode(text).lower().translate(_DROP_MARKS)
-    return _NON_ALNUM.sub(" ", text).strip()
+    text = unicodedata.normalize("NFKC", plain(name))
+    return " ".join(text.translate(_ROMANISED).split())
+
+
+class _Romanised(dict):
+    """What ``fold`` makes of each character of a cleaned name, filled in as characters come: glottal
+    marks dropped, the rest in unidecode's ASCII (it strips diacritics and maps ß, ø, ł, ı ... that NFKD
+    alone would keep), then folded as in an ASCII name. unidecode maps every character on its own and
+    always to ASCII, so one ``str.translate`` with this does its work without its Python loop."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = unidecode(chr(code).translate(_DROP_MARKS)).translate(_ASCII_FOLD)
+        return value
+
+
+_ROMANISED = _Romanised()
 
 
 @lru_cache(maxsize=200_000)
@@ -77,9 +89,10 @@ _WORD_END = r"(?![^ \n])"
 _ARTICLE_BEFORE_WORD = re.compile(_WORD_START + f"(?:{'|'.join(sorted(ARABIC_ARTICLES, key=len, reverse=True))})"
                                   + r" (?=[^ \n])")
 _FUSED_ARTICLE_INNER = re.compile("(?<= )" + _FUSED_ARTICLE.pattern.lstrip("^"))
-_FUSED_ALBU_WORD = re.compile(_WORD_START + _FUSED_ALBU.pattern.lstrip("^"))
+# Albu/Abu fused to a word: its "a" first, then that a word starts there, so the search skips to the a's.
+_FUSED_ALBU_WORD = re.compile(r"a(?<![^ \n]a)(?:lbu|bu)(?=[a-z]{3})")
 _VARIANT_WORD = re.compile(_WORD_START + f"(?:{'|'.join(sorted(_WORD_VARIANTS, key=len, reverse=True))})" + _WORD_END)
-_FEMININE_END = re.compile(r"(?<=[^\n]{3})[ae]h$", re.MULTILINE)
+_FEMININE_END = re.compile(r"[ae]h(?<=[^\n]{5})$", re.MULTILINE)  # the letters first: the search skips to them
 
 
 def key_skeletons(keys: list[str]) -> list[str]:
@@ -100,7 +113,7 @@ def key_skeletons(keys: list[str]) -> list[str]:
     text = text.replace(" ", "")
     for old, new in _CHAR_VARIANTS:
         text = text.replace(old, new)
-    text = _DOUBLED.sub(r"\1", text)
+    text = _DOUBLED.sub("", text)
     # The feminine ending of keys over four letters: Jablah, Jableh and Jabla are one name.
     text = _FEMININE_END.sub("a", text)
     return text.split("\n")
@@ -126,4 +139,5 @@ _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 
 def looks_like_code(name: str) -> bool:
     """Airport, ICAO and postal-style codes that GeoNames lists among alternate names (OSM, DEZ, ORBM)."""
-    return bool(_CODE_LIKE.match(name.strip()))
+    name = name.strip()
+    return 1 < len(name) < 5 and _CODE_LIKE.match(name) is not None  # the length first: names by the million

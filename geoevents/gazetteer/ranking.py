@@ -30,7 +30,7 @@ def importance(feature_class: str, feature_code: str, population: int, source: s
         return 1.0
     if feature_code == "CONT":
         return 0.9
-    size = 0.1 * math.log10(max(population, 0) + 1)
+    size = 0.1 * math.log10(population + 1) if population > 0 else 0.0  # most places have none
     # A region's population is the sum of its towns; half weight keeps a city above the
     # province named after it.
     if feature_code == "ADM1":

@@ -55,7 +55,8 @@ def _replacement(char: str) -> str:
 def _special():
     """What ``clean_text`` rewrites: an entity, any character below U+10000 that ``_replacement``
     changes, or a dash between letters. Built on first use, not at import (a scan of 65,536 characters)."""
-    chars = [chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF and _replacement(chr(i)) != chr(i)]
+    changes = _replacement.__wrapped__  # (not through its cache: 65,536 characters would churn it)
+    chars = [chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF and changes(chr(i)) != chr(i)]
     return re.compile(f"{_ENTITY}|[{''.join(map(re.escape, chars))}]|(?<=[^\\W\\d_])[{_LETTER_DASHES}](?=[^\\W\\d_])")
 
 
