@@ -434,13 +434,10 @@ def _finish_beside(conn: sqlite3.Connection, tmp: Path, stage: Path, parts: list
     say("sorting names and places")
     run_beside(jobs, [("idx", str(tmp)), ("stage", str(stage))], "sorting the names")
     say("copying the sorted tables into the index")
-    made: set[str] = set()
+    conn.executescript("".join(table.format(db="main.") for table in _FINISH_TABLES.values()))
     for part, (tables, _) in zip(parts, _FINISH_PARTS):
         conn.execute("ATTACH DATABASE ? AS part", (str(part),))
         for table in tables:
-            if table not in made:
-                made.add(table)
-                conn.executescript(_FINISH_TABLES[table].format(db="main."))
             # Into an empty table of the same definition SQLite copies the records as they are;
             # the second half of the names, all of its keys after the first's, is appended in order.
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM part.{table}")
